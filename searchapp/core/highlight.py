@@ -1,0 +1,174 @@
+"""Match spans for snippets and whole documents, read from the character offsets in the index.
+
+Highlights are data — ``(start, end)`` offsets into the text — never markup: the command
+line and the window each decide how to show them, after escaping the text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import searchapp.core  # noqa: F401  (silences Whoosh's compile-time warnings first)
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+Span = tuple[int, int]
+
+HIGHLIGHT_FIELDS = ("title", "body")
+SNIPPET_WIDTH = 250
+
+
+def highlight_units(q: wq.Query) -> list[wq.Query]:
+    """The parts of a query whose matches are highlighted: each positive word (stemmed
+    variants come with it) and each phrase as a whole. Negated parts are never highlighted.
+
+    Multi-word queries such as prefixes must already be expanded into terms.
+    """
+    units: list[wq.Query] = []
+
+    def visit(node: wq.Query) -> None:
+        if isinstance(node, wq.Not):
+            return
+        if isinstance(node, wq.AndNot):
+            visit(node.a)
+            return
+        if isinstance(node, (wq.Phrase, wq.Term)):
+            if node.field() in HIGHLIGHT_FIELDS:
+                units.append(node)
+            return
+        if isinstance(node, wq.spans.SpanQuery):
+            if node.field() in HIGHLIGHT_FIELDS:
+                units.append(node)
+            return
+        if node.is_leaf():
+            return  # dates, ranges, "everything": nothing to mark in the text
+        for child in node.children():
+            visit(child)
+
+    visit(q)
+    return units
+
+
+def _merge(spans: Iterable[Span]) -> list[Span]:
+    """Sort spans and join the ones that overlap (a word inside a matched phrase)."""
+    merged: list[Span] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def match_spans(searcher: Searcher, docnums: Sequence[int], units: Sequence[wq.Query],
+                fields: Sequence[str] = HIGHLIGHT_FIELDS) -> dict[int, dict[str, list[Span]]]:
+    """For each document, the character spans of every match, per field.
+
+    One matcher per highlight unit and index segment serves all the documents at once,
+    walking forward through them in order.
+    """
+    found: dict[int, dict[str, list[Span]]] = {d: {f: [] for f in fields} for d in docnums}
+    if not units or not docnums:
+        return found
+    for subsearcher, offset in searcher.leaf_searchers():
+        end = offset + subsearcher.reader().doc_count_all()
+        local = sorted(d - offset for d in docnums if offset <= d < end)
+        if not local:
+            continue
+        for unit in units:
+            fieldname = unit.field()
+            if fieldname not in fields:
+                continue
+            matcher = unit.matcher(subsearcher)
+            for docnum in local:
+                if not matcher.is_active():
+                    break
+                if matcher.id() < docnum:
+                    matcher.skip_to(docnum)
+                    if not matcher.is_active():
+                        break
+                if matcher.id() == docnum:
+                    for span in matcher.spans():
+                        if span.startchar is not None and span.endchar is not None:
+                            found[docnum + offset][fieldname].append(
+                                (span.startchar, span.endchar)
+                            )
+    for per_field in found.values():
+        for fieldname, spans in per_field.items():
+            per_field[fieldname] = _merge(spans)
+    return found
+
+
+def _best_window_start(text: str, spans: Sequence[Span], width: int) -> int:
+    """The start of the span that opens the richest passage: most different matched words,
+    then most matches, then earliest."""
+    best_index, best_key = 0, (-1, -1)
+    for i, (start, _end) in enumerate(spans):
+        inside = [s for s in spans[i:] if s[1] <= start + width]
+        distinct = len({text[s:e].lower() for s, e in inside})
+        key = (distinct, len(inside))
+        if key > best_key:
+            best_index, best_key = i, key
+    return spans[best_index][0]
+
+
+def make_snippet(text: str, spans: Sequence[Span],
+                 width: int = SNIPPET_WIDTH) -> tuple[str, list[Span]]:
+    """About ``width`` characters around the best passage, cut on word boundaries, with
+    whitespace runs collapsed; returns the snippet and the match spans inside it."""
+    if not text:
+        return "", []
+    if spans:
+        anchor = _best_window_start(text, spans, width)
+        cluster_end = max(e for s, e in spans if anchor <= s and e <= anchor + width)
+        slack = width - (cluster_end - anchor)
+        start = max(0, anchor - max(slack // 3, 0))
+    else:
+        anchor, start = 0, 0
+    end = min(len(text), start + width)
+    if end - start < width:
+        start = max(0, end - width)
+    # Cut on word boundaries, never inside a match.
+    if start > 0:
+        space = text.find(" ", start, anchor)
+        newline = text.find("\n", start, anchor)
+        cuts = [c for c in (space, newline) if c != -1]
+        if cuts:
+            start = min(cuts) + 1
+    if end < len(text):
+        last_match_end = max((e for s, e in spans if start <= s and e <= end), default=start)
+        cut = max(text.rfind(" ", last_match_end, end), text.rfind("\n", last_match_end, end))
+        if cut > start:
+            end = cut
+
+    # Collapse whitespace, keeping a map from text offsets to snippet offsets.
+    pieces: list[str] = []
+    position_map: dict[int, int] = {}
+    length = 0
+    prefix = "…" if start > 0 else ""
+    length += len(prefix)
+    pieces.append(prefix)
+    previous_space = True
+    for index in range(start, end):
+        char = text[index]
+        position_map[index] = length
+        if char.isspace():
+            if previous_space:
+                continue
+            pieces.append(" ")
+            previous_space = True
+        else:
+            pieces.append(char)
+            previous_space = False
+        length += 1
+    position_map[end] = length
+    snippet = "".join(pieces).rstrip()
+    if end < len(text):
+        snippet += "…"
+    inner = [
+        (position_map[s], position_map[e])
+        for s, e in spans
+        if s >= start and e <= end
+    ]
+    return snippet, inner

@@ -1,0 +1,491 @@
+"""Opening, building and updating the index; the single writer.
+
+The index lives in the data directory as numbered generations::
+
+    DATA_DIR/index/CURRENT        which generation is live (replaced atomically)
+    DATA_DIR/index/g000003/       a complete Whoosh index
+    DATA_DIR/index/writer.lock    held by the one process that writes
+
+A full build (first launch, a new schema, a damaged index) happens in a new generation
+directory and becomes live only when it is complete, so a crash or a full disk never leaves
+a half-written index in place of a good one. Incremental updates write into the live
+generation; Whoosh replaces its table of contents atomically at commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+import searchapp.core  # noqa: F401  (silences Whoosh's compile-time warnings first)
+from searchapp.core.documents import Document, read_document
+from searchapp.core.errors import (
+    IndexBusyError,
+    IndexUnavailableError,
+    SearchAppError,
+    UnreadableDocumentError,
+)
+from searchapp.core.schema import SCHEMA_VERSION, build_schema
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.searching import Searcher
+from whoosh.util.filelock import FileLock
+from whoosh.writing import LockError
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[int, int, str], None]  # (done, total, current file)
+CancelCallback = Callable[[], bool]
+
+BUNDLED_COLLECTION = "bundled"
+INDEXED_SUFFIXES = frozenset({".txt", ".md", ".text"})
+
+# How long a writer waits for another SearchApp process to finish writing.
+WRITER_WAIT_SECONDS = 10.0
+
+
+def default_data_dir() -> Path:
+    """Where the index lives unless --data-dir or SEARCHAPP_DATA_DIR says otherwise."""
+    override = os.environ.get("SEARCHAPP_DATA_DIR")
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_data_dir("searchapp", appauthor=False))
+
+
+def bundled_seeds_dir() -> Path:
+    """The bundled articles: inside the installed package, or at the top of a source checkout."""
+    package_dir = Path(__file__).resolve().parent.parent
+    installed = package_dir / "seeds"
+    if installed.is_dir():
+        return installed
+    return package_dir.parent / "seeds"
+
+
+@dataclass(frozen=True)
+class Collection:
+    """A folder whose documents are indexed, under a short name shown in results."""
+
+    name: str
+    root: Path
+
+
+@dataclass
+class IndexReport:
+    """What one build or refresh did."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    rebuilt: bool = False
+    cancelled: bool = False
+    elapsed: float = 0.0
+    warning: str | None = None
+
+    def summary(self) -> str:
+        parts = [
+            f"{self.added} added",
+            f"{self.updated} updated",
+            f"{self.removed} removed",
+            f"{self.unchanged} unchanged",
+        ]
+        if self.failed:
+            parts.append(f"{len(self.failed)} could not be indexed")
+        verb = "Rebuilt the index" if self.rebuilt else "Index up to date"
+        text = f"{verb}: {', '.join(parts)} ({self.elapsed:.1f} s)"
+        if self.cancelled:
+            text += " — cancelled; the rest will be indexed next time"
+        return text
+
+
+@dataclass(frozen=True)
+class _FileState:
+    size: int
+    mtime: int
+    digest: str
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _as_datetime(date: dt.date | None) -> dt.datetime | None:
+    return dt.datetime(date.year, date.month, date.day) if date else None
+
+
+def list_files(collection: Collection) -> Iterator[Path]:
+    """Every indexable file under a collection's folder, in a stable order."""
+    root = collection.root
+    if not root.is_dir():
+        return
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = Path(dirpath, name)
+            if path.suffix.lower() in INDEXED_SUFFIXES:
+                yield path
+
+
+class Library:
+    """The index of every collection, and the only way SearchApp reads or writes it."""
+
+    def __init__(self, data_dir: Path | None = None,
+                 collections: Iterable[Collection] | None = None) -> None:
+        self.data_dir = Path(data_dir) if data_dir else default_data_dir()
+        self.index_root = self.data_dir / "index"
+        if collections is None:
+            collections = [Collection(BUNDLED_COLLECTION, bundled_seeds_dir())]
+        self.collections = list(collections)
+        self.schema = build_schema()
+        self._lock = threading.RLock()
+        self._index: whoosh_index.Index | None = None
+        self._generation: str | None = None
+        self._current_stamp: tuple[int, int] | None = None
+        self._searcher: Searcher | None = None
+
+    # -- generations ---------------------------------------------------------------------
+
+    @property
+    def _current_file(self) -> Path:
+        return self.index_root / "CURRENT"
+
+    def _read_current(self) -> dict | None:
+        try:
+            data = json.loads(self._current_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("generation"), str):
+            return None
+        return data
+
+    def _write_current(self, generation: str) -> None:
+        record = {"generation": generation, "schema": SCHEMA_VERSION}
+        temporary = self.index_root / f"CURRENT.{os.getpid()}.tmp"
+        with open(temporary, "w", encoding="utf-8") as handle:
+            json.dump(record, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, self._current_file)
+        directory = os.open(self.index_root, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+
+    def _stamp(self) -> tuple[int, int] | None:
+        try:
+            info = self._current_file.stat()
+        except OSError:
+            return None
+        return (info.st_ino, info.st_mtime_ns)
+
+    def _open_current(self) -> whoosh_index.Index | None:
+        """Open the live generation, or return None if there is none usable."""
+        record = self._read_current()
+        if record is None or record.get("schema") != SCHEMA_VERSION:
+            return None
+        generation_dir = self.index_root / record["generation"]
+        try:
+            storage = FileStorage(str(generation_dir))
+            index = storage.open_index(schema=self.schema)
+            with index.searcher() as probe:  # reads the segment files: catches damage early
+                probe.doc_count()
+        except Exception as exc:  # noqa: BLE001 - any failure here means "damaged"
+            log.warning("The index in %s cannot be opened: %s", generation_dir, exc)
+            return None
+        self._generation = record["generation"]
+        return index
+
+    def _index_or_none(self) -> whoosh_index.Index | None:
+        with self._lock:
+            stamp = self._stamp()
+            if self._index is None or stamp != self._current_stamp:
+                self._close_searcher()
+                self._index = self._open_current()
+                self._current_stamp = stamp
+            return self._index
+
+    def is_built(self) -> bool:
+        """True when a usable index of the current schema exists."""
+        return self._index_or_none() is not None
+
+    # -- reading -------------------------------------------------------------------------
+
+    def _close_searcher(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
+    @contextmanager
+    def searcher(self) -> Iterator[Searcher]:
+        """A searcher on the latest committed index, reused while it is up to date.
+
+        Whoosh's ``Searcher.refresh()`` is never used: a new searcher is opened instead.
+        """
+        with self._lock:
+            index = self._index_or_none()
+            if index is None:
+                raise IndexUnavailableError(
+                    "There is no index yet. Run “searchapp index” to build it."
+                )
+            if self._searcher is None or not self._searcher.up_to_date():
+                self._close_searcher()
+                self._searcher = index.searcher()
+            yield self._searcher
+
+    def document_count(self) -> int:
+        with self.searcher() as searcher:
+            return searcher.doc_count()
+
+    # -- writing -------------------------------------------------------------------------
+
+    @contextmanager
+    def _writer_lock(self, wait: float = WRITER_WAIT_SECONDS) -> Iterator[None]:
+        try:
+            self.index_root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise IndexUnavailableError(
+                f"Cannot create the index folder {self.index_root}: {exc.strerror}."
+            ) from exc
+        try:
+            lock = FileLock(str(self.index_root / "writer.lock"))
+        except OSError as exc:
+            raise IndexUnavailableError(
+                f"The index folder {self.index_root} is not writable: {exc.strerror}."
+            ) from exc
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                acquired = lock.acquire(blocking=False)
+            except OSError as exc:
+                raise IndexUnavailableError(
+                    f"The index folder {self.index_root} is not writable: {exc.strerror}."
+                ) from exc
+            if acquired:
+                break
+            if time.monotonic() >= deadline:
+                raise IndexBusyError(
+                    "Another SearchApp window or command is updating the index. "
+                    "Searching still works; try again when it has finished."
+                )
+            time.sleep(0.1)
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def ensure_ready(self, progress: ProgressCallback | None = None,
+                     cancel: CancelCallback | None = None,
+                     refresh: bool = True) -> IndexReport:
+        """Make sure a usable index exists, building it if needed; then catch up with the
+        files on disk (unless refresh is False)."""
+        if self._index_or_none() is None:
+            return self.rebuild(progress, cancel)
+        if not refresh:
+            return IndexReport()
+        try:
+            return self.refresh(progress, cancel)
+        except SearchAppError as exc:
+            # The existing index still answers searches; the person is told why it is stale.
+            return IndexReport(warning=str(exc))
+
+    def rebuild(self, progress: ProgressCallback | None = None,
+                cancel: CancelCallback | None = None) -> IndexReport:
+        """Build a complete new index aside, then make it the live one."""
+        started = time.monotonic()
+        with self._writer_lock():
+            generation = f"g{time.time_ns():020d}"
+            generation_dir = self.index_root / generation
+            report = IndexReport(rebuilt=True)
+            try:
+                generation_dir.mkdir(parents=True)
+                index = FileStorage(str(generation_dir)).create_index(self.schema)
+                writer = index.writer(limitmb=256)
+                try:
+                    files = [(c, p) for c in self.collections for p in list_files(c)]
+                    for done, (collection, path) in enumerate(files):
+                        if cancel and cancel():
+                            report.cancelled = True
+                            break
+                        if progress:
+                            progress(done, len(files), str(path))
+                        if self._add_file(writer, collection, path, report):
+                            report.added += 1
+                    if progress:
+                        progress(len(files), len(files), "")
+                    writer.commit(optimize=True)
+                except BaseException:
+                    writer.cancel()
+                    raise
+                self._write_current(generation)
+            except OSError as exc:
+                shutil.rmtree(generation_dir, ignore_errors=True)
+                raise IndexUnavailableError(
+                    f"Could not write the index in {self.index_root}: {exc.strerror}. "
+                    "The previous index, if any, is unchanged."
+                ) from exc
+            except BaseException:
+                shutil.rmtree(generation_dir, ignore_errors=True)
+                raise
+            self._remove_old_generations(keep=generation)
+        self._index_or_none()
+        report.elapsed = time.monotonic() - started
+        return report
+
+    def _remove_old_generations(self, keep: str) -> None:
+        for entry in self.index_root.iterdir():
+            if entry.is_dir() and entry.name.startswith("g") and entry.name != keep:
+                shutil.rmtree(entry, ignore_errors=True)
+
+    def _indexed_states(self, searcher: Searcher) -> dict[str, _FileState]:
+        """Path → (size, mtime, digest) of every indexed document, read from columns."""
+        reader = searcher.reader()
+        paths = reader.column_reader("path")
+        sizes = reader.column_reader("size")
+        mtimes = reader.column_reader("mtime")
+        digests = reader.column_reader("digest")
+        states = {}
+        for docnum in reader.all_doc_ids():
+            path = paths[docnum]
+            if isinstance(path, bytes):
+                path = path.decode("utf-8")
+            digest = digests[docnum]
+            if isinstance(digest, bytes):
+                digest = digest.decode("ascii")
+            states[path] = _FileState(sizes[docnum], mtimes[docnum], digest)
+        return states
+
+    def refresh(self, progress: ProgressCallback | None = None,
+                cancel: CancelCallback | None = None) -> IndexReport:
+        """Index added and changed files and drop deleted ones, touching nothing else.
+
+        Files whose size and modification time are unchanged are skipped without being
+        read; the others are compared by content hash before being re-indexed.
+        """
+        started = time.monotonic()
+        report = IndexReport()
+        with self._writer_lock():
+            index = self._index_or_none()
+            if index is None:
+                raise IndexUnavailableError("There is no index to refresh.")
+            with index.searcher() as searcher:
+                indexed = self._indexed_states(searcher)
+            on_disk: dict[str, tuple[Collection, Path]] = {}
+            for collection in self.collections:
+                for path in list_files(collection):
+                    on_disk[str(path)] = (collection, path)
+            removed = [p for p in indexed if p not in on_disk]
+            candidates = []
+            for key, (collection, path) in on_disk.items():
+                state = indexed.get(key)
+                if state is None:
+                    candidates.append((collection, path, False))
+                    continue
+                try:
+                    info = path.stat()
+                except OSError:
+                    removed.append(key)
+                    continue
+                if info.st_size == state.size and info.st_mtime_ns == state.mtime:
+                    report.unchanged += 1
+                else:
+                    candidates.append((collection, path, True))
+            if not removed and not candidates:
+                report.elapsed = time.monotonic() - started
+                return report
+            try:
+                writer = index.writer(timeout=WRITER_WAIT_SECONDS)
+            except LockError as exc:
+                raise IndexBusyError(
+                    "Another program is writing to the index; try again in a moment."
+                ) from exc
+            try:
+                with index.searcher() as searcher:
+                    for path_key in removed:
+                        writer.delete_by_term("path", path_key, searcher=searcher)
+                        report.removed += 1
+                    for done, (collection, path, known) in enumerate(candidates):
+                        if cancel and cancel():
+                            report.cancelled = True
+                            break
+                        if progress:
+                            progress(done, len(candidates), str(path))
+                        if known:
+                            writer.delete_by_term("path", str(path), searcher=searcher)
+                        digest = self._add_file(writer, collection, path, report)
+                        if digest is None:
+                            continue
+                        if not known:
+                            report.added += 1
+                        elif digest == indexed[str(path)].digest:
+                            report.unchanged += 1  # touched, not changed: re-stamped only
+                        else:
+                            report.updated += 1
+                if progress:
+                    progress(len(candidates), len(candidates), "")
+                writer.commit()
+            except OSError as exc:
+                writer.cancel()
+                raise IndexUnavailableError(
+                    f"Could not update the index: {exc.strerror}. "
+                    "The index is unchanged and still answers searches."
+                ) from exc
+            except BaseException:
+                writer.cancel()
+                raise
+        report.elapsed = time.monotonic() - started
+        return report
+
+    def _add_file(self, writer, collection: Collection, path: Path,
+                  report: IndexReport) -> str | None:
+        """Add one file; return its content digest, or None (with the reason recorded)."""
+        try:
+            info = path.stat()
+            document = read_document(path)
+            digest = _digest(document.text.encode("utf-8"))
+        except UnreadableDocumentError as exc:
+            report.failed.append((str(path), str(exc).removeprefix(f"{path}: ")))
+            return None
+        except OSError as exc:
+            report.failed.append((str(path), f"cannot be read ({exc.strerror})"))
+            return None
+        self._write_document(writer, document, collection, info.st_size, info.st_mtime_ns,
+                             digest)
+        return digest
+
+    @staticmethod
+    def _write_document(writer, document: Document, collection: Collection, size: int,
+                        mtime: int, digest: str) -> None:
+        writer.add_document(
+            path=document.path,
+            title=document.title,
+            body=document.body,
+            spell=f"{document.title}\n{document.body}",
+            date=_as_datetime(document.date),
+            dated=1 if document.date else 0,
+            collection=collection.name,
+            kind=Path(document.path).suffix.lower().lstrip("."),
+            size=size,
+            mtime=mtime,
+            digest=digest,
+        )
+
+    def close(self) -> None:
+        with self._lock:
+            self._close_searcher()
+            self._index = None

@@ -1,0 +1,113 @@
+"""The Whoosh schema and the text analysis shared by indexing and querying."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+
+import searchapp.core  # noqa: F401  (silences Whoosh's compile-time warnings first)
+from whoosh import fields, formats
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, Token
+from whoosh.lang.porter import stem
+
+# Bump whenever the schema or the analysis changes: an index of another version is rebuilt.
+SCHEMA_VERSION = 1
+
+# How much more a match in the title counts than one in the body (BM25F field weight).
+TITLE_BOOST = 2.0
+
+# A word is a run of letters or digits (with any combining accents that follow them),
+# possibly joined by apostrophes: "didn’t", "Baldwin’s", "rock’n’roll". Hyphens and other
+# punctuation separate words, so "hour-long" is indexed as "hour" "long" and found either way.
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_WORD = rf"(?:\w[{_MARKS}]*)+"
+TOKEN_PATTERN = rf"{_WORD}(?:['\u2019\u02bc]{_WORD})*"
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'"})
+
+
+class ApostropheFilter(Filter):
+    """Typographic apostrophes equal ASCII ones; a possessive ’s does not hide its word."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            text = token.text
+            if not text.isascii():
+                text = text.translate(_APOSTROPHES)
+            if text.endswith("'s"):
+                text = text[:-2]
+            token.text = text
+            yield token
+
+
+class FoldAccentsFilter(Filter):
+    """Folds accents away (``café`` → ``cafe``), for precomposed and combining forms alike."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            text = token.text
+            if not text.isascii():
+                decomposed = unicodedata.normalize("NFKD", text)
+                token.text = "".join(c for c in decomposed if not unicodedata.combining(c))
+            yield token
+
+
+def _base_analyzer():
+    return (
+        RegexTokenizer(expression=TOKEN_PATTERN, gaps=False)
+        | LowercaseFilter()
+        | ApostropheFilter()
+        | FoldAccentsFilter()
+    )
+
+
+def plain_analyzer():
+    """Words as written (case and accents folded): for spelling suggestions."""
+    return _base_analyzer()
+
+
+def stemming_analyzer():
+    """Words reduced to their English stems, after accents are folded. Stop words are kept
+    so that phrases match exactly what was written; the query side drops them elsewhere."""
+    return _base_analyzer() | StemFilter(stemfn=stem, cachesize=200_000)
+
+
+def _stems(words: str) -> frozenset[str]:
+    return frozenset(stem(word) for word in words.split())
+
+
+# English function words. They stay in the index for phrases; in a bag of words they only
+# cost time and blur the ranking, so the query side leaves them out.
+STOP_WORDS = frozenset(
+    """a an and are as at be but by for if in into is it no not of on or such that the their
+    then there these they this to was will with from have has had he she his her its we you i
+    were been do does did so than too very can just about over which who whom what when where
+    why how all any both each few more most other some our your my me him them""".split()
+)
+STOP_STEMS = _stems(" ".join(STOP_WORDS))
+
+
+def build_schema() -> fields.Schema:
+    """The fields of every indexed document."""
+    stemmed = stemming_analyzer()
+    return fields.Schema(
+        path=fields.ID(unique=True, stored=True, sortable=True),
+        # Character offsets are stored with positions, so highlighting reads match spans from
+        # the index instead of analysing the text again.
+        title=fields.TEXT(
+            analyzer=stemmed, stored=True, chars=True, multitoken_query="phrase"
+        ),
+        body=fields.TEXT(
+            analyzer=stemmed, stored=True, chars=True, multitoken_query="phrase"
+        ),
+        # Unstemmed words of title and body, so "did you mean" suggests words, not stems.
+        spell=fields.FieldType(formats.Existence(), analyzer=plain_analyzer(), scorable=False),
+        date=fields.DATETIME(stored=True, sortable=True),
+        dated=fields.NUMERIC(int, bits=32, sortable=True),
+        collection=fields.ID(stored=True, sortable=True),
+        kind=fields.ID(stored=True),
+        # What change detection compares with the file on disk.
+        size=fields.NUMERIC(int, bits=64, stored=True, sortable=True),
+        mtime=fields.NUMERIC(int, bits=64, stored=True, sortable=True),
+        digest=fields.ID(stored=True, sortable=True),
+    )

@@ -1,0 +1,518 @@
+"""Query parsing, searching, sorting and suggestions, returning plain data.
+
+The window and the command line both call ``search`` and ``show``; nothing here hands a
+Whoosh object to the caller, because Whoosh hits die with the searcher they came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import searchapp.core  # noqa: F401  (silences Whoosh's compile-time warnings first)
+from searchapp.core.errors import DocumentNotFoundError, QueryError
+from searchapp.core.highlight import highlight_units, make_snippet, match_spans
+from searchapp.core.index import Library
+from searchapp.core.schema import STOP_STEMS, TITLE_BOOST, plain_analyzer, stemming_analyzer
+from whoosh import qparser, sorting
+from whoosh import query as wq
+from whoosh.qparser import syntax
+from whoosh.qparser.dateparse import DateParserPlugin
+from whoosh.searching import Searcher
+
+SORTS = ("relevance", "newest", "oldest")
+MAX_QUERY_CHARS = 1000
+# A prefix, wildcard or fuzzy word stands for at most this many indexed words (the most
+# frequent ones), so that "a*" on a large collection answers in bounded time.
+MAX_EXPANSION = 64
+# How many indexed words a wildcard may scan while looking for matches.
+MAX_EXPANSION_SCAN = 20_000
+# Suggestions are offered when a query finds fewer documents than this.
+SUGGEST_BELOW = 3
+# A bag of words falls back to the closest matches when fewer documents hold all of them.
+FALLBACK_BELOW = 1
+
+_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"',
+                         "\u00bb": '"'})
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    path: str
+    title: str
+    date: dt.date | None
+    score: float
+    snippet: str
+    matches: tuple[tuple[int, int], ...]  # offsets into snippet
+    collection: str = ""
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    total: int
+    hits: tuple[SearchHit, ...]
+    suggestion: str | None = None
+    # "all": every word (or the operators) obeyed; "closest": no document has all the
+    # words, so the ones with most of them; "list": an empty query lists everything.
+    mode: str = "all"
+    notice: str | None = None  # a plain-words note for the person, e.g. about the fallback
+    elapsed: float = 0.0
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    path: str
+    title: str
+    date: dt.date | None
+    body: str
+    title_matches: tuple[tuple[int, int], ...]
+    body_matches: tuple[tuple[int, int], ...]
+    collection: str = ""
+
+
+# -- parsing -----------------------------------------------------------------------------
+
+_parsers: dict[int, qparser.QueryParser] = {}
+
+
+def _parser(schema) -> qparser.QueryParser:
+    """One parser per schema: building the date parser's grammar takes a while."""
+    parser = _parsers.get(id(schema))
+    if parser is None:
+        parser = _parsers[id(schema)] = _make_parser(schema)
+    return parser
+
+
+def _make_parser(schema) -> qparser.QueryParser:
+    parser = qparser.MultifieldParser(
+        ["title", "body"], schema, fieldboosts={"title": TITLE_BOOST},
+        group=qparser.AndGroup,
+    )
+    op_tagger = qparser.OperatorsPlugin.OpTagger
+    # "-word" excludes a word, but only at the start of a word: "first-degree" and
+    # "hour-long" are words to search for.
+    minus = op_tagger(r"(^|(?<=[\s(]))-(?=[^\s\-])", syntax.NotGroup, syntax.PrefixOperator,
+                      memo="minus")
+    parser.replace_plugin(qparser.OperatorsPlugin(ops=[(minus, 0)]))
+    parser.add_plugin(qparser.FuzzyTermPlugin())
+    parser.add_plugin(DateParserPlugin())
+    return parser
+
+
+def _clean(text: str) -> str:
+    """Typographic quotes become straight ones; control characters become spaces."""
+    text = text.translate(_QUOTES)
+    return "".join(" " if unicodedata.category(c) in ("Cc", "Cf") else c for c in text)
+
+
+def _check_balance(text: str) -> None:
+    quote_at = None
+    depth_stack: list[int] = []
+    for position, char in enumerate(text):
+        if char == '"':
+            quote_at = None if quote_at is not None else position
+        elif quote_at is None and char == "(":
+            depth_stack.append(position)
+        elif quote_at is None and char == ")":
+            if not depth_stack:
+                raise QueryError(
+                    f"The closing parenthesis at character {position + 1} has no opening one.",
+                    position,
+                )
+            depth_stack.pop()
+    if quote_at is not None:
+        raise QueryError(
+            f"The quotation mark at character {quote_at + 1} is never closed: "
+            "add a closing \" to search for the phrase.",
+            quote_at,
+        )
+    if depth_stack:
+        raise QueryError(
+            f"The parenthesis at character {depth_stack[-1] + 1} is never closed.",
+            depth_stack[-1],
+        )
+
+
+_EMPTY_FIELD = re.compile(r"(?:^|(?<=[\s(]))(title|body|date):(?=\s|\)|$)")
+_DATE_RANGE = re.compile(r"date:\[\s*(.*?)\s+to\s+(.*?)\s*\]", re.IGNORECASE)
+_DATE_HELP = "Try date:2021, date:2021-12-02 or date:[2021 to 2022]."
+
+
+def _check_fields(text: str, parser: qparser.QueryParser) -> None:
+    empty = _EMPTY_FIELD.search(text)
+    if empty:
+        raise QueryError(
+            f"“{empty[1]}:” at character {empty.start() + 1} needs something to search for "
+            f"right after it, for example {empty[1]}:{'2021' if empty[1] == 'date' else 'rust'}.",
+            empty.start(),
+        )
+    for match in _DATE_RANGE.finditer(text):
+        ends = []
+        for bound in (match[1], match[2]):
+            if not bound:
+                ends.append(None)  # an open-ended range
+                continue
+            try:
+                node = parser.process(f"date:{bound}")
+                bound_query = node.query(parser)
+            except Exception as exc:  # noqa: BLE001 - the date parser raises many kinds
+                raise QueryError(
+                    f"“{bound}” is not a date SearchApp understands. {_DATE_HELP}",
+                    match.start(),
+                ) from exc
+            ranges = [n for n in _walk(bound_query) if isinstance(n, wq.DateRange)]
+            if not ranges or getattr(bound_query, "error", None) or any(
+                getattr(n, "error", None) for n in _walk(bound_query)
+            ):
+                raise QueryError(
+                    f"“{bound}” is not a date SearchApp understands. {_DATE_HELP}",
+                    match.start(),
+                )
+            ends.append(ranges[0].startdate)
+        if ends[0] and ends[1] and ends[0] > ends[1]:
+            raise QueryError(
+                f"The date range “{match[0]}” is reversed: {match[1]} comes after "
+                f"{match[2]}. Write the earlier date first.",
+                match.start(),
+            )
+
+
+def _walk(node: wq.Query):
+    yield node
+    if not node.is_leaf():
+        for child in node.children():
+            yield from _walk(child)
+
+
+def _check_errors(q: wq.Query, text: str) -> None:
+    for node in _walk(q):
+        error = getattr(node, "error", None)
+        if error:
+            start = getattr(node, "startchar", None)
+            fragment = text[start:node.endchar] if start is not None else str(error)
+            if node.field() == "date" or fragment.lower().startswith("date:"):
+                raise QueryError(
+                    f"“{fragment}” is not a date SearchApp understands. {_DATE_HELP}", start
+                )
+            raise QueryError(f"Cannot understand “{fragment}”.", start)
+
+
+def _is_bag_of_words(tree: syntax.SyntaxNode) -> bool:
+    """True when the query is just words (no operators, fields, phrases or exclusions)."""
+    if not isinstance(tree, syntax.AndGroup):
+        return False
+    words = [n for n in tree if not isinstance(n, syntax.Whitespace)]
+    return len(words) >= 2 and all(type(n) is syntax.WordNode for n in words)
+
+
+def _word_nodes(tree: syntax.SyntaxNode):
+    """The plain words of a query, once each, with their places in the query text (the
+    parser copies each word once per searched field)."""
+    seen: set[int | None] = set()
+    for node in _all_word_nodes(tree):
+        if node.startchar not in seen:
+            seen.add(node.startchar)
+            yield node
+
+
+def _all_word_nodes(tree: syntax.SyntaxNode):
+    if type(tree) is syntax.WordNode:
+        yield tree
+    elif isinstance(tree, syntax.GroupNode):
+        if isinstance(tree, syntax.NotGroup):
+            return
+        for node in tree:
+            yield from _all_word_nodes(node)
+    elif isinstance(tree, syntax.FieldnameNode):
+        return
+
+
+def _is_stopword_part(node: wq.Query) -> bool:
+    leaves = [n for n in _walk(node) if n.is_leaf()]
+    return bool(leaves) and all(
+        isinstance(n, wq.Term) and n.fieldname in ("title", "body") and n.text in STOP_STEMS
+        for n in leaves
+    )
+
+
+def _drop_stopwords(q: wq.Query) -> wq.Query:
+    """In a list of words, leave out "the", "of", "in"…: in the index for phrases, they only
+    slow a bag of words down and blur its ranking. A query of nothing else keeps them."""
+    if isinstance(q, (wq.And, wq.Or)) and not isinstance(q, wq.DisjunctionMax):
+        children = [_drop_stopwords(c) for c in q.subqueries]
+        kept = [c for c in children if not _is_stopword_part(c)]
+        if kept and len(kept) < len(children):
+            children = kept
+        if len(children) == 1:
+            return children[0]
+        rebuilt = q.__class__(children, boost=q.boost)
+        if isinstance(q, wq.Or):
+            rebuilt.scale = q.scale
+            rebuilt.minmatch = q.minmatch
+        return rebuilt
+    return q
+
+
+def _expand(q: wq.Query, searcher: Searcher) -> tuple[wq.Query, list[str]]:
+    """Replace prefix, wildcard and fuzzy words by the indexed words they stand for (at
+    most MAX_EXPANSION, most frequent first), so both search time and highlighting stay
+    bounded. Returns the query and notes for the person about any word that was cut."""
+    notes: list[str] = []
+    reader = searcher.reader()
+
+    def rewrite(node: wq.Query) -> wq.Query:
+        if isinstance(node, wq.FuzzyTerm):
+            if not any(c.isalnum() for c in node.text):
+                return wq.NullQuery
+            # Bounded fuzziness: the first letter must match, and at most two edits.
+            node = wq.FuzzyTerm(node.fieldname, node.text, boost=node.boost,
+                                maxdist=min(node.maxdist, 2),
+                                prefixlength=max(node.prefixlength, 1))
+        if isinstance(node, wq.MultiTerm) and not isinstance(node, wq.Term):
+            fieldname = node.field()
+            words = []
+            for i, word in enumerate(node._btexts(reader)):
+                if i >= MAX_EXPANSION_SCAN:
+                    break
+                words.append(word)
+            if len(words) > MAX_EXPANSION:
+                words.sort(key=lambda w: reader.doc_frequency(fieldname, w), reverse=True)
+                words = words[:MAX_EXPANSION]
+                label = getattr(node, "text", "")
+                note = f"“{label}…” matches many words; searching the {MAX_EXPANSION} most common."
+                if note not in notes:
+                    notes.append(note)
+            terms = [wq.Term(fieldname, w, boost=node.boost) for w in words]
+            if not terms:
+                return wq.NullQuery
+            return wq.Or(terms) if len(terms) > 1 else terms[0]
+        if node.is_leaf():
+            return node
+        return node.apply(rewrite)
+
+    return rewrite(q), notes
+
+
+@dataclass
+class _Parsed:
+    query: wq.Query
+    tree: syntax.SyntaxNode
+    text: str
+    bag_of_words: bool
+    word_count: int
+
+
+def parse_query(text: str, schema) -> _Parsed:
+    """Parse a query string into a Whoosh query, or raise QueryError with a plain reason."""
+    text = _clean(text)
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"The query is too long ({len(text):,} characters; the limit is "
+            f"{MAX_QUERY_CHARS:,}). Search for the few words that matter most."
+        )
+    _check_balance(text)
+    parser = _parser(schema)
+    _check_fields(text, parser)
+    try:
+        tree = parser.process(text)
+        q = tree.query(parser)
+    except QueryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - Whoosh's parser raises many kinds of error
+        if "date:" in text.lower():
+            raise QueryError(f"A date in the query is not one SearchApp understands. "
+                             f"{_DATE_HELP}") from exc
+        raise QueryError("Cannot understand the query; check its quotes, parentheses "
+                         "and operators.") from exc
+    _check_errors(q, text)
+    q = q.normalize()
+    if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+        raise QueryError(
+            "There is nothing to search for in this query: it has no words, only "
+            "punctuation or operators."
+        )
+    bag = _is_bag_of_words(tree)
+    words = sum(1 for _ in _word_nodes(tree))
+    return _Parsed(q, tree, text, bag, words)
+
+
+# -- searching ---------------------------------------------------------------------------
+
+def _date_of(fields: dict) -> dt.date | None:
+    value = fields.get("date")
+    return value.date() if isinstance(value, dt.datetime) else None
+
+
+def _sort_facet(sort: str):
+    if sort not in SORTS:
+        raise QueryError(f"Unknown sort order “{sort}”: use one of {', '.join(SORTS)}.")
+    # Undated documents come last whichever way dates are sorted.
+    return sorting.MultiFacet([
+        sorting.FieldFacet("dated", reverse=True),
+        sorting.FieldFacet("date", reverse=(sort != "oldest")),
+    ])
+
+
+def _suggest(parsed: _Parsed, searcher: Searcher) -> str | None:
+    """A better spelling of the query, from words that are in the index as written."""
+    reader = searcher.reader()
+    stemmer = stemming_analyzer()
+    plain = plain_analyzer()
+    corrector = searcher.corrector("spell")
+    replacements: list[tuple[int, int, str]] = []
+    for node in _word_nodes(parsed.tree):
+        word = node.text
+        if node.startchar is None or not word or any(c in word for c in "*?~"):
+            continue
+        stems = [t.text for t in stemmer(word)]
+        if not stems or any(
+            reader.doc_frequency(f, s) for s in stems for f in ("title", "body")
+        ):
+            continue  # the index has this word in some form
+        folded = [t.text for t in plain(word)]
+        if len(folded) != 1 or len(folded[0]) < 3:
+            continue
+        maxdist = 1 if len(folded[0]) <= 5 else 2
+        candidates = corrector.suggest(folded[0], limit=1, maxdist=maxdist, prefix=1)
+        if candidates:
+            replacements.append((node.startchar, node.endchar, candidates[0]))
+    if not replacements:
+        return None
+    suggestion = parsed.text
+    for start, end, word in sorted(replacements, reverse=True):
+        suggestion = suggestion[:start] + word + suggestion[end:]
+    return suggestion if suggestion != parsed.text else None
+
+
+def _closest_query(q: wq.Query) -> wq.Query:
+    """Any of the words, ranked so that documents with more of them come first."""
+    if isinstance(q, wq.And):
+        return wq.Or(q.subqueries, boost=q.boost, scale=0.9)
+    return q
+
+
+def search(library: Library, text: str, limit: int = 10, sort: str = "relevance",
+           snippets: bool = True) -> SearchResults:
+    """Search every collection. An empty query lists every document, newest first."""
+    started = time.perf_counter()
+    if sort not in SORTS:
+        raise QueryError(f"Unknown sort order “{sort}”: use one of {', '.join(SORTS)}.")
+    limit = max(1, limit)
+    stripped = text.strip()
+    with library.searcher() as searcher:
+        if not stripped:
+            results = searcher.search(wq.Every(), limit=limit,
+                                      sortedby=_sort_facet("newest" if sort == "relevance"
+                                                           else sort))
+            hits = _hits(searcher, results, [], snippets)
+            return SearchResults(text, len(results),
+                                 tuple(hits), None, "list", None,
+                                 time.perf_counter() - started)
+        parsed = parse_query(stripped, library.schema)
+        q, notes = _expand(_drop_stopwords(parsed.query), searcher)
+        mode = "all"
+        results = _run(searcher, q, limit, sort)
+        total = len(results)
+        if total < FALLBACK_BELOW and parsed.bag_of_words:
+            closest = _closest_query(q)
+            results = _run(searcher, closest, limit, sort)
+            if len(results):
+                mode = "closest"
+                total = len(results)
+                notes.insert(0, f"No article contains all {parsed.word_count} words — "
+                                "showing the closest matches.")
+                q = closest
+        suggestion = _suggest(parsed, searcher) if total < SUGGEST_BELOW else None
+        hits = _hits(searcher, results, highlight_units(q), snippets)
+        if sort == "relevance":
+            # Equal scores: the newer article first (undated ones after dated ones).
+            hits.sort(key=lambda h: (-round(h.score, 6), h.date is None,
+                                     -(h.date.toordinal() if h.date else 0)))
+        return SearchResults(
+            query=text, total=total, hits=tuple(hits), suggestion=suggestion, mode=mode,
+            notice=" ".join(notes) or None, elapsed=time.perf_counter() - started,
+        )
+
+
+def _run(searcher: Searcher, q: wq.Query, limit: int, sort: str):
+    if sort == "relevance":
+        return searcher.search(q, limit=limit)
+    return searcher.search(q, limit=limit, sortedby=_sort_facet(sort))
+
+
+def _hits(searcher: Searcher, results, units, snippets: bool) -> list[SearchHit]:
+    docnums = [hit.docnum for hit in results]
+    spans = match_spans(searcher, docnums, units, fields=("body",)) if snippets else {}
+    hits = []
+    for hit in results:
+        fields = hit.fields()
+        body = fields.get("body", "")
+        if snippets:
+            snippet, matches = make_snippet(body, spans.get(hit.docnum, {}).get("body", []))
+        else:
+            snippet, matches = "", []
+        score = hit.score if isinstance(hit.score, float) and not math.isnan(hit.score) else 0.0
+        hits.append(SearchHit(
+            path=fields["path"], title=fields.get("title", ""), date=_date_of(fields),
+            score=float(score), snippet=snippet, matches=tuple(matches),
+            collection=fields.get("collection", ""),
+        ))
+    return hits
+
+
+def resolve_path(library: Library, path: str) -> str:
+    """The indexed id for what a person typed: a path (relative or absolute) or, when it is
+    unambiguous, just the file name."""
+    with library.searcher() as searcher:
+        candidates = [path, str(Path(path).expanduser().resolve())]
+        for candidate in candidates:
+            if searcher.document_number(path=candidate) is not None:
+                return candidate
+        name = Path(path).name
+        reader = searcher.reader()
+        column = reader.column_reader("path")
+        matches = []
+        for docnum in reader.all_doc_ids():
+            value = column[docnum]
+            value = value.decode("utf-8") if isinstance(value, bytes) else value
+            if Path(value).name == name:
+                matches.append(value)
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise DocumentNotFoundError(
+                f"“{path}” names {len(matches)} documents; give the full path."
+            )
+    raise DocumentNotFoundError(f"“{path}” is not in the index.")
+
+
+def show(library: Library, path: str, text: str | None = None) -> DocumentView:
+    """A whole document with every match of the query in its title and body."""
+    doc_id = resolve_path(library, path)
+    with library.searcher() as searcher:
+        docnum = searcher.document_number(path=doc_id)
+        if docnum is None:
+            raise DocumentNotFoundError(f"“{path}” is not in the index.")
+        fields = searcher.stored_fields(docnum)
+        title_spans: list[tuple[int, int]] = []
+        body_spans: list[tuple[int, int]] = []
+        if text and text.strip():
+            parsed = parse_query(text.strip(), library.schema)
+            q, _notes = _expand(_drop_stopwords(parsed.query), searcher)
+            if parsed.bag_of_words and not searcher.search(q, limit=1, filter=None):
+                q = _closest_query(q)
+            spans = match_spans(searcher, [docnum], highlight_units(q))[docnum]
+            title_spans, body_spans = spans["title"], spans["body"]
+        return DocumentView(
+            path=fields["path"], title=fields.get("title", ""), date=_date_of(fields),
+            body=fields.get("body", ""), title_matches=tuple(title_spans),
+            body_matches=tuple(body_spans), collection=fields.get("collection", ""),
+        )
+
+
