@@ -291,15 +291,16 @@ class Library:
 
     def ensure_ready(self, progress: ProgressCallback | None = None,
                      cancel: CancelCallback | None = None,
-                     refresh: bool = True) -> IndexReport:
+                     refresh: bool = True,
+                     only: Iterable[str] | None = None) -> IndexReport:
         """Make sure a usable index exists, building it if needed; then catch up with the
-        files on disk (unless refresh is False)."""
+        files on disk (unless refresh is False; only the named collections if given)."""
         if self._index_or_none() is None:
             return self.rebuild(progress, cancel)
         if not refresh:
             return IndexReport()
         try:
-            return self.refresh(progress, cancel)
+            return self.refresh(progress, cancel, only=only)
         except SearchAppError as exc:
             # The existing index still answers searches; the person is told why it is stale.
             return IndexReport(warning=str(exc))
@@ -352,15 +353,24 @@ class Library:
             if entry.is_dir() and entry.name.startswith("g") and entry.name != keep:
                 shutil.rmtree(entry, ignore_errors=True)
 
-    def _indexed_states(self, searcher: Searcher) -> dict[str, _FileState]:
-        """Path → (size, mtime, digest) of every indexed document, read from columns."""
+    def _indexed_states(self, searcher: Searcher,
+                        collections: set[str]) -> dict[str, _FileState]:
+        """Path → (size, mtime, digest) of the indexed documents of some collections, read
+        from columns (no stored text is loaded). Documents of collections that no longer
+        exist are included, so they are removed."""
+        known = {c.name for c in self.collections}
         reader = searcher.reader()
+        names = reader.column_reader("collection")
         paths = reader.column_reader("path")
         sizes = reader.column_reader("size")
         mtimes = reader.column_reader("mtime")
         digests = reader.column_reader("digest")
         states = {}
         for docnum in reader.all_doc_ids():
+            name = names[docnum]
+            name = name.decode("utf-8") if isinstance(name, bytes) else name
+            if name not in collections and name in known:
+                continue
             path = paths[docnum]
             if isinstance(path, bytes):
                 path = path.decode("utf-8")
@@ -371,11 +381,13 @@ class Library:
         return states
 
     def refresh(self, progress: ProgressCallback | None = None,
-                cancel: CancelCallback | None = None) -> IndexReport:
+                cancel: CancelCallback | None = None,
+                only: Iterable[str] | None = None) -> IndexReport:
         """Index added and changed files and drop deleted ones, touching nothing else.
 
         Files whose size and modification time are unchanged are skipped without being
-        read; the others are compared by content hash before being re-indexed.
+        read; the others are compared by content hash before being re-indexed. With
+        ``only``, just the named collections are looked at.
         """
         started = time.monotonic()
         report = IndexReport()
@@ -383,10 +395,13 @@ class Library:
             index = self._index_or_none()
             if index is None:
                 raise IndexUnavailableError("There is no index to refresh.")
+            names = set(only) if only is not None else {c.name for c in self.collections}
             with index.searcher() as searcher:
-                indexed = self._indexed_states(searcher)
+                indexed = self._indexed_states(searcher, names)
             on_disk: dict[str, tuple[Collection, Path]] = {}
             for collection in self.collections:
+                if collection.name not in names:
+                    continue
                 for path in list_files(collection):
                     on_disk[str(path)] = (collection, path)
             removed = [p for p in indexed if p not in on_disk]

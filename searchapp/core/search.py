@@ -193,6 +193,8 @@ def _walk(node: wq.Query):
 def _check_errors(q: wq.Query, text: str) -> None:
     for node in _walk(q):
         error = getattr(node, "error", None)
+        if error and isinstance(node, wq.NumericRange):
+            continue  # the date plugin gave up, but the date field read it: "2021-12-02"
         if error:
             start = getattr(node, "startchar", None)
             fragment = text[start:node.endchar] if start is not None else str(error)
@@ -208,7 +210,12 @@ def _is_bag_of_words(tree: syntax.SyntaxNode) -> bool:
     if not isinstance(tree, syntax.AndGroup):
         return False
     words = [n for n in tree if not isinstance(n, syntax.Whitespace)]
-    return len(words) >= 2 and all(type(n) is syntax.WordNode for n in words)
+    # The parser turns each plain word into a group of the same word in each default field;
+    # a word with an explicit field ("title:rust") stays a single word node.
+    return len(words) >= 2 and all(
+        type(n) is syntax.OrGroup and all(type(w) is syntax.WordNode for w in n)
+        for n in words
+    )
 
 
 def _word_nodes(tree: syntax.SyntaxNode):
@@ -418,7 +425,7 @@ def search(library: Library, text: str, limit: int = 10, sort: str = "relevance"
         q, notes = _expand(_drop_stopwords(parsed.query), searcher)
         mode = "all"
         results = _run(searcher, q, limit, sort)
-        total = len(results)
+        total = strict_total = len(results)
         if total < FALLBACK_BELOW and parsed.bag_of_words:
             closest = _closest_query(q)
             results = _run(searcher, closest, limit, sort)
@@ -428,7 +435,8 @@ def search(library: Library, text: str, limit: int = 10, sort: str = "relevance"
                 notes.insert(0, f"No article contains all {parsed.word_count} words — "
                                 "showing the closest matches.")
                 q = closest
-        suggestion = _suggest(parsed, searcher) if total < SUGGEST_BELOW else None
+        # Judge spelling by what all the words found, before any fallback.
+        suggestion = _suggest(parsed, searcher) if strict_total < SUGGEST_BELOW else None
         hits = _hits(searcher, results, highlight_units(q), snippets)
         if sort == "relevance":
             # Equal scores: the newer article first (undated ones after dated ones).

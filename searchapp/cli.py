@@ -1,0 +1,247 @@
+"""The ``searchapp`` command: search, show and index from a terminal; no arguments opens
+the window.
+
+The JSON output is a contract other tools rely on; change it only by adding fields.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from searchapp import __version__
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+_BOLD_MATCH = "\x1b[1;4m"
+_RESET = "\x1b[0m"
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    # --data-dir is accepted before or after the command name.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir", type=Path, default=argparse.SUPPRESS, metavar="DIR",
+        help="where the index lives (default: SEARCHAPP_DATA_DIR or the per-user data folder)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="searchapp", parents=[common],
+        description="Full-text search of your articles and documents. "
+                    "With no command, opens the window.",
+        epilog="Query language: words are ANDed; \"exact phrase\", OR, NOT or -word, "
+               "prefix*, word~ (fuzzy), title:word, date:2025, date:[2021 to 2022].",
+    )
+    parser.add_argument("--version", action="version", version=f"searchapp {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    search = commands.add_parser("search", parents=[common], help="search the index",
+                                 description="Search every collection.")
+    search.add_argument("query", help="the query (quote it in the shell)")
+    search.add_argument("--limit", type=int, default=10, metavar="N",
+                        help="how many results to show (default 10)")
+    search.add_argument("--sort", choices=["relevance", "newest", "oldest"],
+                        default="relevance", help="order of the results")
+    search.add_argument("--json", action="store_true", help="print one JSON object")
+
+    show = commands.add_parser("show", parents=[common], help="print one document",
+                               description="Print a document, with the matches of a query.")
+    show.add_argument("path", help="the document's path (or just its file name)")
+    show.add_argument("--query", default=None, help="highlight the matches of this query")
+    show.add_argument("--json", action="store_true", help="print one JSON object")
+
+    index = commands.add_parser("index", parents=[common], help="build or refresh the index",
+                                description="Bring the index up to date with the files.")
+    index.add_argument("--rebuild", action="store_true",
+                       help="build a new index from scratch (the old one serves until done)")
+    return parser
+
+
+def _library(args: argparse.Namespace):
+    from searchapp.core.index import Library
+
+    return Library(getattr(args, "data_dir", None))
+
+
+class _Progress:
+    """Indexing progress on stderr: a bar on a terminal, a few plain lines otherwise."""
+
+    def __init__(self) -> None:
+        self._bar = None
+        self._last_line = -1
+
+    def __call__(self, done: int, total: int, current: str) -> None:
+        if sys.stderr.isatty():
+            if self._bar is None:
+                from tqdm import tqdm
+
+                self._bar = tqdm(total=total, unit="doc", file=sys.stderr, leave=False)
+            self._bar.n = done
+            self._bar.set_postfix_str(Path(current).name if current else "", refresh=False)
+            self._bar.refresh()
+        else:
+            step = max(1, total // 10)
+            if done == total or done // step != self._last_line:
+                self._last_line = done // step
+                print(f"indexed {done}/{total}", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def _ready_library(args: argparse.Namespace):
+    """The library with an index, built on first use, the bundled articles kept current."""
+    from searchapp.core.index import BUNDLED_COLLECTION
+
+    library = _library(args)
+    if not library.is_built():
+        print("Building the index (first use)…", file=sys.stderr, flush=True)
+    report = library.ensure_ready(only=[BUNDLED_COLLECTION])
+    if report.warning:
+        print(f"warning: {report.warning}", file=sys.stderr)
+    return library
+
+
+def _emphasise(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    if not sys.stdout.isatty():
+        return text
+    pieces, position = [], 0
+    for start, end in spans:
+        pieces.append(text[position:start])
+        pieces.append(f"{_BOLD_MATCH}{text[start:end]}{_RESET}")
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def _date_text(date) -> str:
+    return date.isoformat() if date else "undated"
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    from searchapp.core.search import search
+
+    if args.limit < 1:
+        raise _UsageError("--limit must be 1 or more")
+    library = _ready_library(args)
+    results = search(library, args.query, limit=args.limit, sort=args.sort)
+    if args.json:
+        print(json.dumps({
+            "query": results.query,
+            "total": results.total,
+            "suggestion": results.suggestion,
+            "mode": results.mode,
+            "notice": results.notice,
+            "results": [
+                {
+                    "path": hit.path,
+                    "title": hit.title,
+                    "date": hit.date.isoformat() if hit.date else None,
+                    "score": hit.score,
+                    "snippet": hit.snippet,
+                    "matches": [list(span) for span in hit.matches],
+                }
+                for hit in results.hits
+            ],
+        }, ensure_ascii=False))
+        return EXIT_OK
+    count = f"{results.total} result{'s' if results.total != 1 else ''}"
+    print(f"{count} for “{results.query}” ({results.elapsed * 1000:.0f} ms)")
+    if results.notice:
+        print(results.notice)
+    if results.suggestion:
+        print(f"Did you mean: {results.suggestion}")
+    for number, hit in enumerate(results.hits, 1):
+        print()
+        print(f"{number:>2}. {hit.title}")
+        print(f"    {_date_text(hit.date)} · {hit.path}")
+        if hit.snippet:
+            print(f"    {_emphasise(hit.snippet, hit.matches)}")
+    return EXIT_OK
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    from searchapp.core.search import show
+
+    library = _ready_library(args)
+    view = show(library, args.path, args.query)
+    if args.json:
+        print(json.dumps({
+            "path": view.path,
+            "title": view.title,
+            "date": view.date.isoformat() if view.date else None,
+            "body": view.body,
+            "title_matches": [list(span) for span in view.title_matches],
+            "body_matches": [list(span) for span in view.body_matches],
+        }, ensure_ascii=False))
+        return EXIT_OK
+    print(_emphasise(view.title, view.title_matches))
+    print(f"{_date_text(view.date)} · {view.path}")
+    print()
+    print(_emphasise(view.body, view.body_matches))
+    return EXIT_OK
+
+
+def _cmd_index(args: argparse.Namespace) -> int:
+    library = _library(args)
+    progress = _Progress()
+    try:
+        if args.rebuild:
+            report = library.rebuild(progress=progress)
+        else:
+            report = library.ensure_ready(progress=progress)
+    finally:
+        progress.close()
+    if report.warning:
+        print(f"warning: {report.warning}", file=sys.stderr)
+    for path, reason in report.failed:
+        print(f"not indexed: {path}: {reason}", file=sys.stderr)
+    print(report.summary(), file=sys.stderr)
+    return EXIT_OK
+
+
+def _open_window(args: argparse.Namespace) -> int:
+    try:
+        from searchapp.app import run_window
+    except ImportError as exc:
+        print(f"searchapp: the window cannot start here ({exc}). The commands search, show "
+              "and index work without it; see searchapp --help.", file=sys.stderr)
+        return EXIT_FAILURE
+    return run_window(getattr(args, "data_dir", None))
+
+
+class _UsageError(Exception):
+    pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    from searchapp.core.errors import QueryError, SearchAppError
+
+    handlers = {"search": _cmd_search, "show": _cmd_show, "index": _cmd_index}
+    try:
+        if args.command is None:
+            return _open_window(args)
+        return handlers[args.command](args)
+    except _UsageError as exc:
+        parser.error(str(exc))
+    except QueryError as exc:
+        print(f"searchapp: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except SearchAppError as exc:
+        print(f"searchapp: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print("searchapp: interrupted; the index is unchanged.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK  # output piped into head, for instance
+    return EXIT_OK

@@ -1,0 +1,114 @@
+"""Every action of the window, with its shortcut, in one place.
+
+The actions are added to the main window itself, so their shortcuts work whether or not
+a menu or toolbar shows them. The shortcuts dialog is generated from this list.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
+from PySide6.QtWidgets import QStyle, QWidget
+
+SORT_LABELS = {"relevance": "Relevance", "newest": "Newest first", "oldest": "Oldest first"}
+SORT_MENU_TEXT = {"relevance": "Sort by &relevance", "newest": "Sort &newest first",
+                  "oldest": "Sort &oldest first"}
+
+
+def keys(*shortcuts: str | QKeySequence.StandardKey) -> list[QKeySequence]:
+    """Shortcuts in order, platform bindings of standard keys included, without repeats."""
+    found: dict[str, QKeySequence] = {}
+    for shortcut in shortcuts:
+        if isinstance(shortcut, str):
+            sequences = [QKeySequence(shortcut)]
+        else:
+            sequences = QKeySequence.keyBindings(shortcut)
+        for sequence in sequences:
+            if not sequence.isEmpty():
+                found.setdefault(sequence.toString(), sequence)
+    return list(found.values())
+
+
+class Actions(QObject):
+    """The window's actions; triggered signals are connected by the main window."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        style = window.style()
+
+        def make(text: str, shortcuts: list[QKeySequence] | None = None,
+                 icon: QStyle.StandardPixmap | None = None, tip: str = "") -> QAction:
+            action = QAction(text, window)
+            if shortcuts:
+                action.setShortcuts(shortcuts)
+            if icon is not None:
+                action.setIcon(style.standardIcon(icon))
+            if tip:
+                action.setToolTip(tip)
+                action.setStatusTip(tip)
+            window.addAction(action)
+            return action
+
+        self.focus_search = make(
+            "&Search", keys("Ctrl+L", QKeySequence.StandardKey.Find),
+            tip="Put the cursor in the search box")
+        self.focus_results = make("Go to &results", keys("Ctrl+R"),
+                                  tip="Move to the result list")
+        self.focus_reader = make("Go to &article", keys("Ctrl+E"),
+                                 tip="Move to the article text")
+        self.next_match = make(
+            "&Next match", keys("F3", QKeySequence.StandardKey.FindNext),
+            QStyle.StandardPixmap.SP_ArrowDown, "Go to the next match in the article (F3)")
+        self.previous_match = make(
+            "&Previous match",
+            keys("Shift+F3", QKeySequence.StandardKey.FindPrevious),
+            QStyle.StandardPixmap.SP_ArrowUp, "Go to the previous match in the article "
+                                               "(Shift+F3)")
+        self.open_file = make(
+            "&Open file", keys(QKeySequence.StandardKey.Open),
+            QStyle.StandardPixmap.SP_DialogOpenButton,
+            "Open the article's file in its usual application (Ctrl+O)")
+        self.copy_path = make("Copy file &path", keys("Ctrl+Shift+C"),
+                              tip="Copy the article's file path")
+        self.refresh_index = make(
+            "&Update index", keys(QKeySequence.StandardKey.Refresh),
+            QStyle.StandardPixmap.SP_BrowserReload, "Index added and changed files (F5)")
+        self.quit = make("&Quit", keys(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
+        self.recent_searches = make("Recent searches", keys("Alt+Down"))
+        self.syntax_help = make(
+            "Search s&yntax", keys(QKeySequence.StandardKey.HelpContents),
+            QStyle.StandardPixmap.SP_MessageBoxQuestion, "How to write queries (F1)")
+        self.shortcuts = make("&Keyboard shortcuts", keys("Ctrl+/"))
+        self.about = make("&About SearchApp")
+        self.about.setIcon(QIcon(window.windowIcon()))
+
+        self.sort_group = QActionGroup(window)
+        self.sort_group.setExclusive(True)
+        self.sort_actions: dict[str, QAction] = {}
+        for number, (key, label) in enumerate(SORT_LABELS.items(), start=1):
+            action = make(SORT_MENU_TEXT[key], keys(f"Ctrl+{number}"),
+                          tip=f"Order the results: {label.lower()}")
+            action.setCheckable(True)
+            action.setData(key)
+            self.sort_group.addAction(action)
+            self.sort_actions[key] = action
+
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """(what, keys) for the shortcuts dialog, in menu order."""
+        rows = [
+            ("Search as you type; Enter searches at once", ""),
+            ("Clear the search", "Esc"),
+            ("Earlier / later searches (in the search box)", "Up / Down"),
+            ("From the search box into the results", "Down"),
+            ("Move through the results", "Up / Down"),
+            ("Open the selected article's file", "Enter (in the results)"),
+        ]
+        for action in (self.focus_search, self.focus_results, self.focus_reader,
+                       self.next_match, self.previous_match, self.open_file, self.copy_path,
+                       *self.sort_actions.values(), self.recent_searches, self.refresh_index,
+                       self.syntax_help, self.shortcuts, self.quit):
+            keys = " or ".join(
+                dict.fromkeys(s.toString(QKeySequence.SequenceFormat.NativeText)
+                              for s in action.shortcuts()))
+            rows.append((action.text().replace("&", ""), keys))
+        return rows

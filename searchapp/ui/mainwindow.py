@@ -1,0 +1,680 @@
+"""The main window: query box, result list and reader, wired to the search lane."""
+
+from __future__ import annotations
+
+import html
+import logging
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QSettings,
+    QSize,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDesktopServices,
+    QGuiApplication,
+    QIcon,
+    QImageReader,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPixmap,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+import searchapp
+from searchapp.ui import settings as setting_keys
+from searchapp.ui.actions import SORT_LABELS, Actions
+from searchapp.ui.results_delegate import ResultDelegate
+from searchapp.ui.results_model import ResultsModel
+from searchapp.ui.searchbar import SYNTAX_HELP_HTML, SearchBar
+from searchapp.ui.viewer import ReaderView
+from searchapp.ui.workers import SearchLane
+
+if TYPE_CHECKING:
+    from searchapp.core.index import IndexReport
+    from searchapp.core.search import DocumentView, SearchResults
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "SearchApp"
+
+
+def app_icon() -> QIcon:
+    """The application icon, shipped inside the package, rendered crisp at each size."""
+    try:
+        data = resources.files("searchapp").joinpath("resources", "searchapp.svg").read_bytes()
+    except OSError:
+        log.warning("The application icon is missing from the package")
+        return QIcon()
+    icon = QIcon()
+    for size in (16, 22, 24, 32, 48, 64, 128, 256):
+        buffer = QBuffer()
+        buffer.setData(QByteArray(data))
+        reader = QImageReader(buffer, b"svg")
+        reader.setScaledSize(QSize(size, size))
+        image = reader.read()
+        if not image.isNull():
+            icon.addPixmap(QPixmap.fromImage(image))
+    return icon
+
+
+class ResultsView(QListView):
+    """The result list, which says why it is empty when it is."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._placeholder = ""
+
+    def set_placeholder(self, text: str) -> None:
+        self._placeholder = text
+        self.viewport().update()
+
+    def placeholder(self) -> str:
+        return self._placeholder
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        model = self.model()
+        if model is None or model.rowCount() or not self._placeholder:
+            return
+        painter = QPainter(self.viewport())
+        painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+        area = self.viewport().rect().adjusted(24, 24, -24, -24)
+        painter.drawText(area, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+                                   | Qt.TextFlag.TextWordWrap), self._placeholder)
+        painter.end()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Up from the first row goes back to the query box, as Down came from it.
+        if (event.key() == Qt.Key.Key_Up and not event.modifiers()
+                and self.currentIndex().row() <= 0):
+            self.upFromTop.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    upFromTop = Signal()
+
+
+class MainWindow(QMainWindow):
+    """SearchApp's window. ``start()`` opens the index once the window is on screen."""
+
+    firstListShown = Signal()  # once: the first time the list has rows and was painted
+    resultsShown = Signal(object)  # SearchResults now on screen
+    searchFailed = Signal(str)  # a message now on screen; the previous results stay
+    documentShown = Signal(object)  # DocumentView now in the reader
+    libraryOpened = Signal(int)  # document count
+
+    def __init__(self, data_dir: Path | None = None,
+                 settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(APP_NAME)
+        self.setWindowIcon(app_icon())
+        self.setAccessibleName(APP_NAME)
+        self.settings = settings if settings is not None else QSettings(self)
+        self.lane = SearchLane(data_dir, self)
+        self.actions = Actions(self)
+
+        self._shown_search_id = 0  # the request whose results are on screen
+        self._requested_search_id = 0
+        self._requested_document_id = 0
+        self._results: SearchResults | None = None
+        self._suggestion: str | None = None
+        self._library_ready = False
+        self._refresh_pending = False
+        self._first_list_shown = False
+        self._sort = "relevance"
+
+        self._build_widgets()
+        self._build_menus()
+        self._connect()
+        self._restore_settings()
+        self.search_bar.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- construction ---------------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        self.search_bar = SearchBar(self)
+        self.info_label = QLabel(self)
+        self.info_label.setObjectName("infoLine")
+        self.info_label.setAccessibleName("Search messages")
+        self.info_label.setTextFormat(Qt.TextFormat.RichText)  # our markup, escaped text
+        self.info_label.setWordWrap(True)
+        self.info_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
+        self.info_label.setContentsMargins(2, 0, 2, 0)
+        self.info_label.hide()
+
+        self.results_model = ResultsModel(self)
+        self.results_view = ResultsView(self)
+        self.results_view.setObjectName("resultList")
+        self.results_view.setAccessibleName("Search results")
+        self.results_view.setModel(self.results_model)
+        self.results_view.setItemDelegate(ResultDelegate(self.results_view))
+        self.results_view.setUniformItemSizes(True)
+        self.results_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.results_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results_view.setAlternatingRowColors(True)
+        self.results_view.set_placeholder("Opening the index…")
+        self.results_view.viewport().installEventFilter(self)
+
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("resultCount")
+        self.count_label.setAccessibleName("Result count")
+        self.sort_combo = QComboBox(self)
+        self.sort_combo.setObjectName("sortOrder")
+        self.sort_combo.setAccessibleName("Sort order")
+        for key, label in SORT_LABELS.items():
+            self.sort_combo.addItem(label, key)
+        sort_label = QLabel("&Sort:", self)
+        sort_label.setBuddy(self.sort_combo)
+
+        list_header = QHBoxLayout()
+        list_header.setContentsMargins(4, 0, 0, 4)
+        list_header.addWidget(self.count_label, 1)
+        list_header.addWidget(sort_label)
+        list_header.addWidget(self.sort_combo)
+        list_pane = QWidget(self)
+        list_layout = QVBoxLayout(list_pane)
+        list_layout.setContentsMargins(0, 0, 0, 0)
+        list_layout.setSpacing(0)
+        list_layout.addLayout(list_header)
+        list_layout.addWidget(self.results_view, 1)
+
+        self.reader = ReaderView(self.actions.previous_match, self.actions.next_match,
+                                 self.actions.open_file, self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(list_pane)
+        self.splitter.addWidget(self.reader)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(10, 10, 10, 6)
+        layout.setSpacing(6)
+        layout.addWidget(self.search_bar)
+        layout.addWidget(self.info_label)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        self.progress_bar = QProgressBar(self)
+        self.progress_bar.setObjectName("indexProgress")
+        self.progress_bar.setAccessibleName("Indexing progress")
+        self.progress_bar.setMaximumWidth(220)
+        self.progress_bar.setTextVisible(True)
+        self.progress_bar.hide()
+        self.statusBar().addPermanentWidget(self.progress_bar)
+        self.statusBar().setSizeGripEnabled(True)
+
+        self.actions.next_match.setEnabled(False)
+        self.actions.previous_match.setEnabled(False)
+        self.actions.open_file.setEnabled(False)
+        self.actions.copy_path.setEnabled(False)
+        self.actions.refresh_index.setEnabled(False)
+
+    def _build_menus(self) -> None:
+        actions = self.actions
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(actions.open_file)
+        file_menu.addAction(actions.copy_path)
+        file_menu.addSeparator()
+        file_menu.addAction(actions.refresh_index)
+        file_menu.addSeparator()
+        file_menu.addAction(actions.quit)
+        search_menu = self.menuBar().addMenu("&Search")
+        search_menu.addAction(actions.focus_search)
+        search_menu.addAction(actions.recent_searches)
+        search_menu.addSeparator()
+        for action in actions.sort_actions.values():
+            search_menu.addAction(action)
+        view_menu = self.menuBar().addMenu("&View")
+        view_menu.addAction(actions.focus_results)
+        view_menu.addAction(actions.focus_reader)
+        view_menu.addSeparator()
+        view_menu.addAction(actions.next_match)
+        view_menu.addAction(actions.previous_match)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(actions.syntax_help)
+        help_menu.addAction(actions.shortcuts)
+        help_menu.addSeparator()
+        help_menu.addAction(actions.about)
+
+    def _connect(self) -> None:
+        worker = self.lane.worker
+        worker.indexProgress.connect(self._on_index_progress)
+        worker.libraryReady.connect(self._on_library_ready)
+        worker.libraryFailed.connect(self._on_library_failed)
+        worker.searchFinished.connect(self._on_search_finished)
+        worker.searchFailed.connect(self._on_search_failed)
+        worker.documentLoaded.connect(self._on_document_loaded)
+        worker.documentFailed.connect(self._on_document_failed)
+
+        self.search_bar.searchRequested.connect(self.run_search)
+        self.search_bar.returnPressed.connect(self._remember_query)
+        self.search_bar.enterListRequested.connect(self.focus_results)
+        self.search_bar.syntaxHelpRequested.connect(self.show_syntax_help)
+        self.results_view.upFromTop.connect(self.focus_search)
+        self.results_view.selectionModel().currentChanged.connect(self._on_current_changed)
+        self.results_view.activated.connect(self._on_activated)
+        self.info_label.linkActivated.connect(self._on_info_link)
+        self.sort_combo.currentIndexChanged.connect(self._on_sort_combo)
+        self.reader.matchChanged.connect(self._on_match_changed)
+
+        actions = self.actions
+        actions.focus_search.triggered.connect(self.focus_search)
+        actions.focus_results.triggered.connect(self.focus_results)
+        actions.focus_reader.triggered.connect(self.focus_reader)
+        actions.next_match.triggered.connect(self.reader.next_match)
+        actions.previous_match.triggered.connect(self.reader.previous_match)
+        actions.open_file.triggered.connect(self.open_current_file)
+        actions.copy_path.triggered.connect(self.copy_current_path)
+        actions.refresh_index.triggered.connect(self.refresh_index)
+        actions.quit.triggered.connect(self.close)
+        actions.recent_searches.triggered.connect(self.search_bar.show_history_menu)
+        actions.syntax_help.triggered.connect(self.show_syntax_help)
+        actions.shortcuts.triggered.connect(self.show_shortcuts)
+        actions.about.triggered.connect(self.show_about)
+        actions.sort_group.triggered.connect(
+            lambda action: self.set_sort(str(action.data())))
+
+    # -- settings -------------------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        settings = self.settings
+        geometry = setting_keys.read(settings, setting_keys.WINDOW_GEOMETRY)
+        if geometry.isEmpty() or not self.restoreGeometry(geometry):
+            self.resize(self._default_size())
+        state = setting_keys.read(settings, setting_keys.WINDOW_STATE)
+        if not state.isEmpty():
+            self.restoreState(state)
+        splitter = setting_keys.read(settings, setting_keys.SPLITTER_STATE)
+        if splitter.isEmpty() or not self.splitter.restoreState(splitter):
+            width = self.width()
+            self.splitter.setSizes([int(width * 0.4), int(width * 0.6)])
+        sort = setting_keys.read(settings, setting_keys.SORT_ORDER)
+        self._apply_sort(sort if sort in SORT_LABELS else "relevance")
+        self.search_bar.set_recent_queries(
+            setting_keys.read(settings, setting_keys.RECENT_QUERIES))
+
+    def _default_size(self) -> QSize:
+        size = QSize(1180, 760)
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            available = screen.availableGeometry().size()
+            size = size.boundedTo(QSize(int(available.width() * 0.9),
+                                        int(available.height() * 0.9)))
+        return size
+
+    def save_settings(self) -> None:
+        settings = self.settings
+        setting_keys.write(settings, setting_keys.WINDOW_GEOMETRY, self.saveGeometry())
+        setting_keys.write(settings, setting_keys.WINDOW_STATE, self.saveState())
+        setting_keys.write(settings, setting_keys.SPLITTER_STATE, self.splitter.saveState())
+        setting_keys.write(settings, setting_keys.SORT_ORDER, self._sort)
+        setting_keys.write(settings, setting_keys.RECENT_QUERIES,
+                           self.search_bar.recent_queries())
+        settings.sync()
+
+    # -- opening the index ----------------------------------------------------------------
+
+    def start(self) -> None:
+        """Open the index on the search lane: the listed documents first, then catch up
+        with the files on disk (building everything on first use)."""
+        self._refresh_pending = True
+        self.lane.open_library(refresh=False)
+
+    @Slot()
+    def refresh_index(self) -> None:
+        self.actions.refresh_index.setEnabled(False)
+        self.statusBar().showMessage("Checking the collection for changes…")
+        self.lane.open_library(refresh=True)
+
+    @Slot(int, int, str)
+    def _on_index_progress(self, done: int, total: int, current: str) -> None:
+        if total <= 0:
+            return
+        self.progress_bar.setRange(0, total)
+        self.progress_bar.setValue(done)
+        self.progress_bar.setFormat(f"{done} of {total}")
+        self.progress_bar.show()
+        if current:
+            self.statusBar().showMessage(f"Indexing {Path(current).name}…")
+        if not self._library_ready:
+            self.results_view.set_placeholder(
+                f"Building the search index — {done} of {total} articles.\n"
+                "Results appear as soon as it is ready.")
+
+    @Slot(object, int)
+    def _on_library_ready(self, report: IndexReport, count: int) -> None:
+        first_open = not self._library_ready
+        self._library_ready = True
+        self.progress_bar.hide()
+        self.actions.refresh_index.setEnabled(True)
+        changed = report.added or report.updated or report.removed
+        message = report.summary() if (report.rebuilt or changed) else ""
+        if report.failed:
+            names = ", ".join(Path(path).name for path, _reason in report.failed[:3])
+            message += f" Could not index: {names}."
+        if report.warning:
+            message = report.warning
+        if message:
+            self.statusBar().showMessage(message.strip(), 10_000)
+        elif not self._refresh_pending:
+            self.statusBar().showMessage("The index is up to date.", 5_000)
+        self.libraryOpened.emit(count)
+        if count == 0:
+            self.results_view.set_placeholder(
+                "The collection is empty.\nAdd .txt or .md articles to the collection folder, "
+                "then choose File › Update index (F5).")
+        if first_open or changed:
+            self.run_search(self.search_bar.text())
+        if self._refresh_pending:
+            self._refresh_pending = False
+            self.lane.open_library(refresh=True)
+
+    @Slot(str)
+    def _on_library_failed(self, message: str) -> None:
+        self.progress_bar.hide()
+        self.actions.refresh_index.setEnabled(True)
+        self._refresh_pending = False
+        if not self._library_ready:
+            self.results_view.set_placeholder(f"The index could not be opened.\n{message}")
+        self._show_info(message, error=True)
+        self.statusBar().showMessage(message)
+
+    # -- searching ------------------------------------------------------------------------
+
+    @Slot(str)
+    def run_search(self, text: str) -> None:
+        if not self._library_ready:
+            return  # the search runs when the index is ready
+        self._requested_search_id = self.lane.search(text, self._sort)
+
+    @Slot(int, object)
+    def _on_search_finished(self, request_id: int, results: SearchResults) -> None:
+        if request_id <= self._shown_search_id:
+            log.debug("Dropped the stale reply %d for %r", request_id, results.query)
+            return
+        self._shown_search_id = request_id
+        self._results = results
+        self.results_model.set_hits(results.hits)
+        self._update_count(results)
+        self._suggestion = results.suggestion
+        messages = []
+        if results.notice:
+            messages.append(html.escape(results.notice))
+        if results.suggestion:
+            messages.append(f'Did you mean <a href="suggestion">'
+                            f'{html.escape(results.suggestion)}</a>?')
+        if messages:
+            self._show_info(" ".join(messages))
+        else:
+            self._hide_info()
+        if results.hits:
+            self.results_view.selectionModel().setCurrentIndex(
+                self.results_model.index(0, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            self.results_view.scrollToTop()
+        else:
+            self.results_view.set_placeholder(self._empty_text(results))
+            self.reader.show_message("No article to show.")
+            self._update_document_actions()
+        self.resultsShown.emit(results)
+
+    def _empty_text(self, results: SearchResults) -> str:
+        if not results.query.strip():
+            return ("The collection is empty.\nAdd .txt or .md articles to the collection "
+                    "folder, then choose File › Update index (F5).")
+        text = f"No articles match “{results.query.strip()}”."
+        if results.suggestion:
+            text += f"\nDid you mean “{results.suggestion}”? Click it above, or press F1 " \
+                    "for the search syntax."
+        else:
+            text += "\nTry fewer words, a prefix like shoot*, or a fuzzy word like baldwn~."
+        return text
+
+    def _update_count(self, results: SearchResults) -> None:
+        milliseconds = max(1, round(results.elapsed * 1000))
+        noun = "result" if results.total == 1 else "results"
+        if results.mode == "list":
+            noun = "article" if results.total == 1 else "articles"
+        text = f"{results.total:,} {noun} · {milliseconds} ms"
+        if results.total > len(results.hits):
+            text = f"{results.total:,} {noun} (first {len(results.hits):,}) · {milliseconds} ms"
+        self.count_label.setText(text)
+
+    @Slot(int, str, bool)
+    def _on_search_failed(self, request_id: int, message: str, query_error: bool) -> None:
+        if request_id <= self._shown_search_id:
+            return
+        # The results on screen stay; only the message changes.
+        self._show_info(message, error=True)
+        self.statusBar().showMessage(message, 8_000)
+        self.searchFailed.emit(message)
+
+    def _show_info(self, rich_text: str, error: bool = False) -> None:
+        if error:
+            rich_text = (f'<span style="color:{self._error_color()}">'
+                         f"&#9888;&nbsp;{html.escape(rich_text)}</span>")
+        self.info_label.setText(rich_text)
+        self.info_label.setProperty("error", error)
+        self.info_label.setAccessibleDescription(self.info_label.text())
+        self.info_label.show()
+
+    def _error_color(self) -> str:
+        dark = self.palette().color(QPalette.ColorRole.Base).lightness() < 128
+        return "#ff8a80" if dark else "#b3261e"
+
+    def _hide_info(self) -> None:
+        self.info_label.clear()
+        self.info_label.hide()
+
+    def info_text(self) -> str:
+        """The message line as plain text (for tests and accessibility)."""
+        return self.info_label.text() if self.info_label.isVisible() else ""
+
+    @Slot(str)
+    def _on_info_link(self, link: str) -> None:
+        if link == "suggestion" and self._suggestion:
+            self.search_bar.run_query(self._suggestion)
+
+    # -- sorting --------------------------------------------------------------------------
+
+    def _apply_sort(self, sort: str) -> None:
+        self._sort = sort
+        self.actions.sort_actions[sort].setChecked(True)
+        combo_index = self.sort_combo.findData(sort)
+        if combo_index != self.sort_combo.currentIndex():
+            self.sort_combo.blockSignals(True)
+            self.sort_combo.setCurrentIndex(combo_index)
+            self.sort_combo.blockSignals(False)
+
+    def set_sort(self, sort: str) -> None:
+        if sort not in SORT_LABELS or sort == self._sort:
+            return
+        self._apply_sort(sort)
+        setting_keys.write(self.settings, setting_keys.SORT_ORDER, sort)
+        self.run_search(self.search_bar.text())
+
+    @Slot(int)
+    def _on_sort_combo(self, index: int) -> None:
+        self.set_sort(str(self.sort_combo.itemData(index)))
+
+    @property
+    def sort(self) -> str:
+        return self._sort
+
+    # -- the reader -----------------------------------------------------------------------
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        hit = self.results_model.hit(current.row()) if current.isValid() else None
+        if hit is None:
+            return
+        query = self._results.query if self._results is not None else ""
+        self._requested_document_id = self.lane.load_document(hit.path, query)
+
+    @Slot(int, object)
+    def _on_document_loaded(self, request_id: int, view: DocumentView) -> None:
+        if request_id != self._requested_document_id:
+            return  # the selection moved on
+        self.reader.show_document(view)
+        self._update_document_actions()
+        self.documentShown.emit(view)
+
+    @Slot(int, str)
+    def _on_document_failed(self, request_id: int, message: str) -> None:
+        if request_id != self._requested_document_id:
+            return
+        self.reader.show_message(message)
+        self._update_document_actions()
+
+    @Slot(int, int)
+    def _on_match_changed(self, current: int, total: int) -> None:
+        self.actions.next_match.setEnabled(total > 1)
+        self.actions.previous_match.setEnabled(total > 1)
+
+    def _update_document_actions(self) -> None:
+        has_document = self.reader.document is not None
+        self.actions.open_file.setEnabled(has_document)
+        self.actions.copy_path.setEnabled(has_document)
+
+    @Slot()
+    def open_current_file(self) -> None:
+        document = self.reader.document
+        if document is None:
+            return
+        self._remember_query()
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(document.path)):
+            self.statusBar().showMessage(f"No application could open {document.path}.", 8_000)
+
+    @Slot()
+    def copy_current_path(self) -> None:
+        document = self.reader.document
+        if document is not None:
+            QGuiApplication.clipboard().setText(document.path)
+            self.statusBar().showMessage("Copied the file path.", 3_000)
+
+    @Slot(QModelIndex)
+    def _on_activated(self, index: QModelIndex) -> None:
+        hit = self.results_model.hit(index.row())
+        if hit is not None and self.reader.document is not None \
+                and self.reader.document.path == hit.path:
+            self.open_current_file()
+
+    # -- focus and history ----------------------------------------------------------------
+
+    @Slot()
+    def focus_search(self) -> None:
+        self.search_bar.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_bar.selectAll()
+
+    @Slot()
+    def focus_results(self) -> None:
+        if self.results_model.rowCount() == 0:
+            return
+        self._remember_query()
+        self.results_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if not self.results_view.currentIndex().isValid():
+            self.results_view.setCurrentIndex(self.results_model.index(0, 0))
+
+    @Slot()
+    def focus_reader(self) -> None:
+        if self.reader.document is not None:
+            self.reader.text_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    @Slot()
+    def _remember_query(self) -> None:
+        """Keep the query on screen in the recent list, if it found something."""
+        results = self._results
+        if results is None or not results.total or not results.query.strip():
+            return
+        if results.query.strip() != self.search_bar.text().strip():
+            return
+        self.search_bar.remember(results.query)
+        setting_keys.write(self.settings, setting_keys.RECENT_QUERIES,
+                           self.search_bar.recent_queries())
+
+    # -- dialogs --------------------------------------------------------------------------
+
+    @Slot()
+    def show_syntax_help(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle("Search syntax")
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(SYNTAX_HELP_HTML)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    @Slot()
+    def show_shortcuts(self) -> None:
+        rows = "".join(
+            f"<tr><td>{html.escape(what)}</td><td>&nbsp;&nbsp;<b>{html.escape(keys)}</b></td>"
+            "</tr>" for what, keys in self.actions.shortcut_rows() if keys)
+        box = QMessageBox(self)
+        box.setObjectName("shortcutsDialog")
+        box.setWindowTitle("Keyboard shortcuts")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(f"<b>Keyboard shortcuts</b><table cellpadding='2'>{rows}</table>")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    @Slot()
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self, f"About {APP_NAME}",
+            f"<h3>{APP_NAME} {html.escape(searchapp.__version__)}</h3>"
+            "<p>Desktop full-text search for collections of articles and documents.</p>"
+            "<p>Built with Whoosh and Qt for Python.</p>")
+
+    # -- events ---------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (not self._first_list_shown and event.type() == QEvent.Type.Paint
+                and watched is self.results_view.viewport()
+                and self.results_model.rowCount() > 0):
+            self._first_list_shown = True
+            # Emitted after this paint has been delivered, so the rows are on screen.
+            QTimer.singleShot(0, self.firstListShown.emit)
+        return super().eventFilter(watched, event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._remember_query()
+        self.save_settings()
+        self.lane.stop()
+        super().closeEvent(event)

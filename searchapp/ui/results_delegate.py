@@ -1,0 +1,165 @@
+"""Paints a result row: bold title, date and file name, and a snippet with marked matches."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QSize, Qt
+from PySide6.QtGui import (
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPalette,
+    QRegion,
+    QTextCharFormat,
+    QTextLayout,
+    QTextOption,
+)
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from searchapp.ui.colors import match_colors
+from searchapp.ui.results_model import ResultRole
+from searchapp.ui.text_offsets import utf16_spans
+
+SNIPPET_LINES = 3
+MARGIN = 8
+SPACING = 3
+
+
+class ResultDelegate(QStyledItemDelegate):
+    """Rows of a fixed height (title line + up to three snippet lines)."""
+
+    def sizeHint(self, option: QStyleOptionViewItem,
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
+        metrics = QFontMetrics(option.font)
+        title_metrics = QFontMetrics(self._title_font(option.font))
+        height = (2 * MARGIN + title_metrics.height() + SPACING
+                  + SNIPPET_LINES * metrics.lineSpacing())
+        return QSize(max(200, option.rect.width()), height)
+
+    @staticmethod
+    def _title_font(font: QFont) -> QFont:
+        bold = QFont(font)
+        bold.setBold(True)
+        return bold
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""  # the style draws the background and focus; the text is ours
+        widget = opt.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        active = bool(opt.state & QStyle.StateFlag.State_Active)
+        group = QPalette.ColorGroup.Active if active else QPalette.ColorGroup.Inactive
+        palette = opt.palette
+        text_role = (QPalette.ColorRole.HighlightedText if selected
+                     else QPalette.ColorRole.Text)
+        text_color = palette.color(group, text_role)
+        secondary = palette.color(group, QPalette.ColorRole.PlaceholderText)
+        if selected:
+            secondary = text_color
+
+        rect = opt.rect.adjusted(MARGIN + 2, MARGIN, -MARGIN - 2, -MARGIN)
+        painter.save()
+        painter.setClipRect(opt.rect)
+
+        # Title line: bold title, elided, then the date and file name right-aligned.
+        meta = f"{index.data(ResultRole.Date)}  ·  {index.data(ResultRole.FileName)}"
+        metrics = QFontMetrics(opt.font)
+        meta_width = metrics.horizontalAdvance(meta)
+        title_font = self._title_font(opt.font)
+        title_metrics = QFontMetrics(title_font)
+        line_height = title_metrics.height()
+        show_meta = meta_width < rect.width() * 0.55
+        title_width = rect.width() - (meta_width + 16 if show_meta else 0)
+        title = title_metrics.elidedText(str(index.data(ResultRole.Title) or ""),
+                                         Qt.TextElideMode.ElideRight, max(0, title_width))
+        painter.setFont(title_font)
+        painter.setPen(text_color)
+        painter.drawText(QRect(rect.left(), rect.top(), title_width, line_height),
+                         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                         title)
+        if show_meta:
+            painter.setFont(opt.font)
+            painter.setPen(secondary)
+            painter.drawText(QRect(rect.right() - meta_width, rect.top(), meta_width,
+                                   line_height),
+                             int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                             meta)
+
+        # Snippet: wrapped to at most SNIPPET_LINES lines, matches marked.
+        snippet = str(index.data(ResultRole.Snippet) or "")
+        matches = index.data(ResultRole.Matches) or ()
+        top = rect.top() + line_height + SPACING
+        painter.setFont(opt.font)
+        painter.setPen(text_color)
+        if not snippet:
+            painter.setPen(secondary)
+            painter.drawText(QRect(rect.left(), top, rect.width(), metrics.height()),
+                             int(Qt.AlignmentFlag.AlignLeft), "(no text)")
+        else:
+            self._draw_snippet(painter, opt, snippet, matches, rect.left(), top,
+                               rect.width(), selected)
+        painter.restore()
+
+    @staticmethod
+    def _draw_snippet(painter: QPainter, opt: QStyleOptionViewItem, snippet: str,
+                      matches: tuple[tuple[int, int], ...], left: int, top: int, width: int,
+                      selected: bool) -> None:
+        layout = QTextLayout(snippet, opt.font, painter.device())
+        matches = tuple(utf16_spans(snippet, matches))
+        snippet_units = len(snippet.encode("utf-16-le")) // 2
+        text_option = QTextOption()
+        text_option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        layout.setTextOption(text_option)
+        background, foreground = match_colors(opt.palette)
+        formats = []
+        for start, end in matches:
+            if not 0 <= start < end <= snippet_units:
+                continue
+            char_format = QTextCharFormat()
+            char_format.setFontWeight(QFont.Weight.Bold)
+            if selected:
+                # On the selection colour, a yellow box would fight it: underline instead.
+                char_format.setFontUnderline(True)
+            else:
+                char_format.setBackground(background)
+                char_format.setForeground(foreground)
+            selection = QTextLayout.FormatRange()
+            selection.start = start
+            selection.length = end - start
+            selection.format = char_format
+            formats.append(selection)
+        layout.setFormats(formats)
+        metrics = QFontMetrics(opt.font)
+        layout.beginLayout()
+        y = 0.0
+        lines = []
+        while len(lines) < SNIPPET_LINES:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(width)
+            line.setPosition(QPointF(0, y))
+            y += metrics.lineSpacing()
+            lines.append(line)
+        layout.endLayout()
+        truncated = bool(lines) and (
+            lines[-1].textStart() + lines[-1].textLength() < snippet_units)
+        painter.save()
+        area = QRegion(QRect(left, top, width, int(y)))
+        if truncated:
+            # Leave room for an ellipsis at the end of the last visible line.
+            ellipsis_width = metrics.horizontalAdvance("…") + 2
+            last_top = top + int(lines[-1].y())
+            area = area.subtracted(QRegion(QRect(left + width - ellipsis_width, last_top,
+                                                 ellipsis_width, metrics.lineSpacing())))
+        painter.setClipRegion(area, Qt.ClipOperation.IntersectClip)
+        # Selections (not just formats) so that the match backgrounds are painted too.
+        layout.draw(painter, QPointF(left, top), formats)
+        painter.restore()
+        if truncated:
+            painter.drawText(QPointF(left + width - metrics.horizontalAdvance("…"),
+                                     top + lines[-1].y() + metrics.ascent()), "…")

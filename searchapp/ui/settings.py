@@ -1,0 +1,56 @@
+"""Every persisted setting, declared once with its key, type and default.
+
+``QSettings`` hands back strings (``'false'`` is truthy) unless read with ``type=``, so all
+reads go through :func:`read`. Window state (geometry, splitter) is kept apart from
+preferences (sort order) and history (recent queries) by key prefix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QByteArray, QSettings
+
+T = TypeVar("T")
+
+MAX_RECENT_QUERIES = 20
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    """A typed settings key."""
+
+    key: str
+    type: type
+    default: T
+
+
+WINDOW_GEOMETRY: Setting[QByteArray] = Setting("window/geometry", QByteArray, QByteArray())
+WINDOW_STATE: Setting[QByteArray] = Setting("window/state", QByteArray, QByteArray())
+SPLITTER_STATE: Setting[QByteArray] = Setting("window/splitter", QByteArray, QByteArray())
+SORT_ORDER: Setting[str] = Setting("preferences/sort", str, "relevance")
+RECENT_QUERIES: Setting[list] = Setting("history/recentQueries", list, [])
+
+
+def read(settings: QSettings, setting: Setting[T]) -> T:
+    """The stored value, converted to the declared type; the default when absent or odd."""
+    if not settings.contains(setting.key):
+        return _copy(setting.default)
+    try:
+        value: Any = settings.value(setting.key, setting.default, type=setting.type)
+    except (TypeError, ValueError):
+        return _copy(setting.default)
+    if value is None:
+        return _copy(setting.default)
+    if setting.type is list:
+        return [str(item) for item in value]  # type: ignore[return-value]
+    return value
+
+
+def write(settings: QSettings, setting: Setting[T], value: T) -> None:
+    settings.setValue(setting.key, value)
+
+
+def _copy(value: T) -> T:
+    return list(value) if isinstance(value, list) else value  # type: ignore[return-value]

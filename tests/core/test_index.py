@@ -1,0 +1,131 @@
+"""Building aside, swapping, incremental refresh, and an index that cannot be used."""
+
+import json
+import os
+
+import pytest
+
+from searchapp.core import index as index_module
+from searchapp.core.errors import IndexBusyError
+from searchapp.core.index import Collection, Library
+from searchapp.core.search import search
+from tests.core.conftest import names
+
+
+def _generations(library: Library) -> list[str]:
+    return sorted(p.name for p in library.index_root.iterdir() if p.is_dir())
+
+
+def test_first_use_builds_and_records_the_live_generation(tmp_path):
+    library = Library(tmp_path)
+    report = library.ensure_ready()
+    assert report.rebuilt and report.added == 5 and not report.failed
+    current = json.loads((library.index_root / "CURRENT").read_text())
+    assert _generations(library) == [current["generation"]]
+    assert library.document_count() == 5
+
+
+def test_rebuild_swaps_in_a_new_generation_and_removes_the_old(tmp_path):
+    library = Library(tmp_path)
+    library.ensure_ready()
+    before = _generations(library)
+    library.rebuild()
+    after = _generations(library)
+    assert len(after) == 1 and after != before
+    assert search(library, "Clooney").total == 1
+
+
+def test_failed_rebuild_leaves_the_old_index_serving(tmp_path, monkeypatch):
+    library = Library(tmp_path)
+    library.ensure_ready()
+    before = _generations(library)
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Library, "_write_document", staticmethod(broken))
+    with pytest.raises(Exception, match="No space left"):
+        library.rebuild()
+    assert _generations(library) == before
+    assert search(library, "Clooney").total == 1
+
+
+def test_schema_change_triggers_a_rebuild(tmp_path, monkeypatch):
+    Library(tmp_path).ensure_ready()
+    monkeypatch.setattr(index_module, "SCHEMA_VERSION", index_module.SCHEMA_VERSION + 1)
+    library = Library(tmp_path)
+    assert not library.is_built()
+    assert library.ensure_ready().rebuilt
+
+
+def test_refresh_follows_added_changed_renamed_and_deleted_files(tmp_path, make_library):
+    library = make_library({"a.txt": "Alpha\n\nfirst apple", "b.txt": "Beta\n\nbanana"})
+    folder = tmp_path / "docs"
+    (folder / "c.txt").write_text("Gamma\n\ncherry apple", encoding="utf-8")
+    (folder / "a.txt").write_text("Alpha\n\nnow apricot", encoding="utf-8")
+    (folder / "b.txt").rename(folder / "renamed.txt")
+    report = library.refresh()
+    assert (report.added, report.updated, report.removed) == (2, 1, 1)
+    assert sorted(names(search(library, "apple"))) == ["c.txt"]
+    assert names(search(library, "apricot")) == ["a.txt"]
+    assert names(search(library, "banana")) == ["renamed.txt"]
+    assert library.document_count() == 3
+    (folder / "c.txt").unlink()
+    assert library.refresh().removed == 1
+    assert search(library, "cherry").total == 0
+
+
+def test_unchanged_files_are_not_read_again(make_library, monkeypatch):
+    library = make_library({"a.txt": "Alpha\n\napple"})
+    monkeypatch.setattr(index_module, "read_document",
+                        lambda path: pytest.fail(f"re-read {path}"))
+    report = library.refresh()
+    assert report.unchanged == 1 and report.added == report.updated == 0
+
+
+def test_touched_file_with_same_content_counts_as_unchanged(tmp_path, make_library):
+    library = make_library({"a.txt": "Alpha\n\napple"})
+    path = tmp_path / "docs" / "a.txt"
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    report = library.refresh()
+    assert report.unchanged == 1 and report.updated == 0
+    assert library.document_count() == 1
+
+
+def test_unreadable_files_are_reported_and_the_rest_indexed(make_library):
+    library = make_library({"good.txt": "Good\n\nfine text", "bad.txt": b"\x00\x01\x02binary"})
+    assert library.document_count() == 1
+    assert names(search(library, "fine")) == ["good.txt"]
+
+
+def test_damaged_index_is_detected_and_rebuilt(tmp_path):
+    library = Library(tmp_path)
+    library.ensure_ready()
+    library.close()
+    generation = library.index_root / _generations(library)[0]
+    for segment_file in generation.glob("*.seg"):
+        segment_file.write_bytes(b"garbage")
+    for toc in generation.glob("*.toc"):
+        toc.write_bytes(b"not a table of contents")
+    fresh = Library(tmp_path)
+    assert not fresh.is_built()
+    assert fresh.ensure_ready().rebuilt
+    assert search(fresh, "Clooney").total == 1
+
+
+def test_second_writer_is_told_the_index_is_busy(tmp_path, monkeypatch):
+    monkeypatch.setattr(index_module, "WRITER_WAIT_SECONDS", 0.2)
+    first, second = Library(tmp_path), Library(tmp_path)
+    first.ensure_ready()
+    with first._writer_lock():
+        with pytest.raises(IndexBusyError, match="updating the index"):
+            second.refresh()
+        # Searching still works while another process writes.
+        assert search(second, "Clooney").total == 1
+        assert "updating the index" in second.ensure_ready().warning
+
+
+def test_missing_collection_folder_leaves_an_empty_index(tmp_path):
+    library = Library(tmp_path / "data", collections=[Collection("gone", tmp_path / "nope")])
+    assert library.ensure_ready().rebuilt
+    assert search(library, "").total == 0
