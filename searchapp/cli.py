@@ -59,6 +59,23 @@ def _build_parser() -> argparse.ArgumentParser:
                                 description="Bring the index up to date with the files.")
     index.add_argument("--rebuild", action="store_true",
                        help="build a new index from scratch (the old one serves until done)")
+
+    add = commands.add_parser("add", parents=[common], help="add folders and index them",
+                              description="Add folders of documents and index them now.")
+    add.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    remove = commands.add_parser("remove", parents=[common], help="remove folders",
+                                 description="Remove folders; their documents leave the index.")
+    remove.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    folders = commands.add_parser("folders", parents=[common], help="list the folders",
+                                  description="List the indexed folders.")
+    visibility = folders.add_mutually_exclusive_group()
+    visibility.add_argument("--hide-bundled", action="store_true",
+                            help="leave the bundled articles out of results")
+    visibility.add_argument("--show-bundled", action="store_true",
+                            help="show the bundled articles in results again")
+    commands.add_parser("status", parents=[common], help="the indexing report",
+                        description="Where the index is, what it holds, and every file that "
+                                    "could not be indexed, with the reason.")
     return parser
 
 
@@ -188,11 +205,18 @@ def _cmd_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _data_dir(args: argparse.Namespace) -> Path:
+    from searchapp.core.index import default_data_dir
+
+    return getattr(args, "data_dir", None) or default_data_dir()
+
+
 def _cmd_index(args: argparse.Namespace) -> int:
+    """Build or refresh every collection, with progress on stderr and a summary."""
     library = _library(args)
     progress = _Progress()
     try:
-        if args.rebuild:
+        if getattr(args, "rebuild", False):
             report = library.rebuild(progress=progress)
         else:
             report = library.ensure_ready(progress=progress)
@@ -203,6 +227,78 @@ def _cmd_index(args: argparse.Namespace) -> int:
     for path, reason in report.failed:
         print(f"not indexed: {path}: {reason}", file=sys.stderr)
     print(report.summary(), file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_add(args: argparse.Namespace) -> int:
+    from searchapp.core.collections import add_folders
+
+    for folder in add_folders(_data_dir(args), args.paths):
+        print(f"added {folder}", file=sys.stderr)
+    return _cmd_index(args)
+
+
+def _cmd_remove(args: argparse.Namespace) -> int:
+    from searchapp.core.collections import remove_folders
+
+    for folder in remove_folders(_data_dir(args), args.paths):
+        print(f"removed {folder}", file=sys.stderr)
+    return _cmd_index(args)
+
+
+def _collection_counts(library) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    if not library.is_built():
+        return counts
+    with library.searcher() as searcher:
+        reader = searcher.reader()
+        if reader.doc_count_all() == 0:
+            return counts
+        column = reader.column_reader("collection")
+        for docnum in reader.all_doc_ids():
+            name = column[docnum]
+            name = name.decode("utf-8") if isinstance(name, bytes) else name
+            counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def _cmd_folders(args: argparse.Namespace) -> int:
+    from searchapp.core.collections import set_bundled_hidden
+    from searchapp.core.index import BUNDLED_COLLECTION
+
+    if args.hide_bundled or args.show_bundled:
+        set_bundled_hidden(_data_dir(args), args.hide_bundled)
+    library = _library(args)
+    counts = _collection_counts(library)
+    for collection in library.collections:
+        count = counts.get(collection.name, 0)
+        if collection.name == BUNDLED_COLLECTION:
+            hidden = " (hidden from results)" if collection.name in library.hidden_collections \
+                else ""
+            print(f"bundled articles{hidden}\t{count} documents\t{collection.root}")
+        else:
+            missing = "" if collection.root.is_dir() else " (folder missing)"
+            print(f"{collection.root}{missing}\t{count} documents")
+    return EXIT_OK
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    library = _library(args)
+    print(f"Index: {library.index_root}")
+    counts = _collection_counts(library)
+    print(f"Documents: {sum(counts.values())}" if counts else "Documents: none (not built yet)")
+    report = library.last_report()
+    if report is None:
+        print("No indexing report yet: run “searchapp index”.")
+        return EXIT_OK
+    print(f"Last indexing: {report.get('finished', '?')} — {report.get('summary', '')}")
+    failed = report.get("failed") or []
+    if failed:
+        print(f"{len(failed)} file{'s' if len(failed) != 1 else ''} could not be indexed:")
+        for path, reason in failed:
+            print(f"  {path}: {reason}")
+    else:
+        print("Every file was indexed.")
     return EXIT_OK
 
 
@@ -226,7 +322,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from searchapp.core.errors import QueryError, SearchAppError
 
-    handlers = {"search": _cmd_search, "show": _cmd_show, "index": _cmd_index}
+    handlers = {"search": _cmd_search, "show": _cmd_show, "index": _cmd_index,
+                "add": _cmd_add, "remove": _cmd_remove, "folders": _cmd_folders,
+                "status": _cmd_status}
     try:
         if args.command is None:
             return _open_window(args)

@@ -113,12 +113,10 @@ def _best_window_start(text: str, spans: Sequence[Span], width: int) -> int:
     return spans[best_index][0]
 
 
-def make_snippet(text: str, spans: Sequence[Span],
-                 width: int = SNIPPET_WIDTH) -> tuple[str, list[Span]]:
-    """About ``width`` characters around the best passage, cut on word boundaries, with
-    whitespace runs collapsed; returns the snippet and the match spans inside it."""
-    if not text:
-        return "", []
+def snippet_window(text: str, spans: Sequence[Span],
+                   width: int = SNIPPET_WIDTH) -> tuple[int, int]:
+    """Where the snippet starts and ends in the text: about ``width`` characters around the
+    best passage, cut on word boundaries and never inside a match."""
     if spans:
         anchor = _best_window_start(text, spans, width)
         cluster_end = max(e for s, e in spans if anchor <= s and e <= anchor + width)
@@ -141,7 +139,16 @@ def make_snippet(text: str, spans: Sequence[Span],
         cut = max(text.rfind(" ", last_match_end, end), text.rfind("\n", last_match_end, end))
         if cut > start:
             end = cut
+    return start, end
 
+
+def make_snippet(text: str, spans: Sequence[Span],
+                 width: int = SNIPPET_WIDTH) -> tuple[str, list[Span]]:
+    """The best passage of the text with whitespace runs collapsed; returns the snippet and
+    the match spans inside it."""
+    if not text:
+        return "", []
+    start, end = snippet_window(text, spans, width)
     # Collapse whitespace, keeping a map from text offsets to snippet offsets.
     pieces: list[str] = []
     position_map: dict[int, int] = {}

@@ -20,6 +20,7 @@ import json
 import logging
 import os
 import shutil
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -31,6 +32,8 @@ import platformdirs
 
 import searchapp.core  # noqa: F401  (silences Whoosh's compile-time warnings first)
 from searchapp.core.documents import Document, read_document
+from searchapp.core.formats import READERS
+from searchapp.core.collections import load_settings
 from searchapp.core.errors import (
     IndexBusyError,
     IndexUnavailableError,
@@ -50,7 +53,8 @@ ProgressCallback = Callable[[int, int, str], None]  # (done, total, current file
 CancelCallback = Callable[[], bool]
 
 BUNDLED_COLLECTION = "bundled"
-INDEXED_SUFFIXES = frozenset({".txt", ".md", ".text"})
+INDEXED_SUFFIXES = frozenset(READERS)
+REPORT_FILE = "last-index-report.json"
 
 # How long a writer waits for another SearchApp process to finish writing.
 WRITER_WAIT_SECONDS = 10.0
@@ -148,8 +152,13 @@ class Library:
                  collections: Iterable[Collection] | None = None) -> None:
         self.data_dir = Path(data_dir) if data_dir else default_data_dir()
         self.index_root = self.data_dir / "index"
+        self.hidden_collections: set[str] = set()
         if collections is None:
+            settings = load_settings(self.data_dir)
             collections = [Collection(BUNDLED_COLLECTION, bundled_seeds_dir())]
+            collections += [Collection(str(folder), folder) for folder in settings.folders]
+            if settings.hide_bundled:
+                self.hidden_collections.add(BUNDLED_COLLECTION)
         self.collections = list(collections)
         self.schema = build_schema()
         self._lock = threading.RLock()
@@ -157,6 +166,8 @@ class Library:
         self._generation: str | None = None
         self._current_stamp: tuple[int, int] | None = None
         self._searcher: Searcher | None = None
+        # Why the index on disk could not be opened (damage), for the person; else None.
+        self.open_problem: str | None = None
 
     # -- generations ---------------------------------------------------------------------
 
@@ -176,11 +187,15 @@ class Library:
     def _write_current(self, generation: str) -> None:
         record = {"generation": generation, "schema": SCHEMA_VERSION}
         temporary = self.index_root / f"CURRENT.{os.getpid()}.tmp"
-        with open(temporary, "w", encoding="utf-8") as handle:
-            json.dump(record, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, self._current_file)
+        try:
+            with open(temporary, "w", encoding="utf-8") as handle:
+                json.dump(record, handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, self._current_file)
+        except BaseException:
+            temporary.unlink(missing_ok=True)  # a full disk leaves no half-written file
+            raise
         directory = os.open(self.index_root, os.O_RDONLY)
         try:
             os.fsync(directory)
@@ -195,21 +210,32 @@ class Library:
         return (info.st_ino, info.st_mtime_ns)
 
     def _open_current(self) -> whoosh_index.Index | None:
-        """Open the live generation, or return None if there is none usable."""
-        record = self._read_current()
-        if record is None or record.get("schema") != SCHEMA_VERSION:
-            return None
-        generation_dir = self.index_root / record["generation"]
-        try:
-            storage = FileStorage(str(generation_dir))
-            index = storage.open_index(schema=self.schema)
-            with index.searcher() as probe:  # reads the segment files: catches damage early
-                probe.doc_count()
-        except Exception as exc:  # noqa: BLE001 - any failure here means "damaged"
-            log.warning("The index in %s cannot be opened: %s", generation_dir, exc)
-            return None
-        self._generation = record["generation"]
-        return index
+        """Open the live generation, or return None if there is none usable (then
+        ``self.open_problem`` says why, when an index was there but is damaged)."""
+        self.open_problem = None
+        for _attempt in range(3):
+            record = self._read_current()
+            if record is None:
+                if self._current_file.exists():
+                    self.open_problem = "its table of generations (CURRENT) is damaged"
+                return None
+            if record.get("schema") != SCHEMA_VERSION:
+                return None
+            generation_dir = self.index_root / record["generation"]
+            try:
+                storage = FileStorage(str(generation_dir))
+                index = storage.open_index(schema=self.schema)
+                with index.searcher() as probe:  # reads the segment files: catches damage
+                    probe.doc_count()
+            except Exception as exc:  # noqa: BLE001 - any failure here means "damaged"
+                if self._read_current() != record:
+                    continue  # another process swapped in a new generation meanwhile
+                log.warning("The index in %s cannot be opened: %s", generation_dir, exc)
+                self.open_problem = f"{type(exc).__name__}: {exc}"[:300]
+                return None
+            self._generation = record["generation"]
+            return index
+        return None
 
     def _index_or_none(self) -> whoosh_index.Index | None:
         with self._lock:
@@ -255,7 +281,9 @@ class Library:
     # -- writing -------------------------------------------------------------------------
 
     @contextmanager
-    def _writer_lock(self, wait: float = WRITER_WAIT_SECONDS) -> Iterator[None]:
+    def _writer_lock(self, wait: float | None = None) -> Iterator[None]:
+        if wait is None:
+            wait = WRITER_WAIT_SECONDS  # read at call time (a default would freeze it)
         try:
             self.index_root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -296,7 +324,12 @@ class Library:
         """Make sure a usable index exists, building it if needed; then catch up with the
         files on disk (unless refresh is False; only the named collections if given)."""
         if self._index_or_none() is None:
-            return self.rebuild(progress, cancel)
+            problem = self.open_problem
+            report = self.rebuild(progress, cancel)
+            if problem:
+                report.warning = (f"The index could not be read ({problem}); it has been "
+                                  "rebuilt from your files.")
+            return report
         if not refresh:
             return IndexReport()
         try:
@@ -346,7 +379,27 @@ class Library:
             self._remove_old_generations(keep=generation)
         self._index_or_none()
         report.elapsed = time.monotonic() - started
+        self._save_report(report)
         return report
+
+    def _remove_leftovers(self) -> None:
+        """Remove what a killed or failed writer left behind; only with the writer lock held:
+        generations that never went live (or were half deleted), temporary CURRENT files,
+        and Whoosh's temporary folders and tables of contents in the live generation."""
+        if not self._generation:
+            return
+        self._remove_old_generations(keep=self._generation)
+        live = self.index_root / self._generation
+        leftovers = [*self.index_root.glob("CURRENT.*.tmp"), *live.glob("*.tmp"),
+                     *live.glob("_*.toc.*")]
+        for entry in leftovers:
+            try:
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink(missing_ok=True)
+            except OSError as exc:
+                log.warning("Could not remove the leftover %s: %s", entry, exc)
 
     def _remove_old_generations(self, keep: str) -> None:
         for entry in self.index_root.iterdir():
@@ -360,6 +413,8 @@ class Library:
         exist are included, so they are removed."""
         known = {c.name for c in self.collections}
         reader = searcher.reader()
+        if reader.doc_count_all() == 0:
+            return {}  # an empty index has no columns at all
         names = reader.column_reader("collection")
         paths = reader.column_reader("path")
         sizes = reader.column_reader("size")
@@ -395,6 +450,7 @@ class Library:
             index = self._index_or_none()
             if index is None:
                 raise IndexUnavailableError("There is no index to refresh.")
+            self._remove_leftovers()
             names = set(only) if only is not None else {c.name for c in self.collections}
             with index.searcher() as searcher:
                 indexed = self._indexed_states(searcher, names)
@@ -428,6 +484,11 @@ class Library:
             except LockError as exc:
                 raise IndexBusyError(
                     "Another program is writing to the index; try again in a moment."
+                ) from exc
+            except OSError as exc:  # a read-only folder or a full disk
+                raise IndexUnavailableError(
+                    f"Could not update the index: {exc.strerror}. "
+                    "The index is unchanged and still answers searches."
                 ) from exc
             try:
                 with index.searcher() as searcher:
@@ -464,6 +525,7 @@ class Library:
                 writer.cancel()
                 raise
         report.elapsed = time.monotonic() - started
+        self._save_report(report)
         return report
 
     def _add_file(self, writer, collection: Collection, path: Path,
@@ -471,6 +533,11 @@ class Library:
         """Add one file; return its content digest, or None (with the reason recorded)."""
         try:
             info = path.stat()
+            if not stat.S_ISREG(info.st_mode):
+                # A pipe would block the read forever and a device (a link to /dev/zero)
+                # would never end: only regular files are read.
+                report.failed.append((str(path), "not a regular file (a pipe or a device)"))
+                return None
             document = read_document(path)
             digest = _digest(document.text.encode("utf-8"))
         except UnreadableDocumentError as exc:
@@ -495,10 +562,32 @@ class Library:
             dated=1 if document.date else 0,
             collection=collection.name,
             kind=Path(document.path).suffix.lower().lstrip("."),
+            pages=list(document.pages) if document.pages else None,
             size=size,
             mtime=mtime,
             digest=digest,
         )
+
+    def _save_report(self, report: IndexReport) -> None:
+        """Keep the files that could not be indexed, for `searchapp status` and the window."""
+        record = {
+            "finished": dt.datetime.now().isoformat(timespec="seconds"),
+            "summary": report.summary(),
+            "failed": report.failed,
+        }
+        try:
+            temporary = self.data_dir / f"{REPORT_FILE}.{os.getpid()}.tmp"
+            temporary.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+            os.replace(temporary, self.data_dir / REPORT_FILE)
+        except OSError as exc:
+            log.warning("Could not save the indexing report: %s", exc)
+
+    def last_report(self) -> dict | None:
+        """What the last build or refresh recorded, or None."""
+        try:
+            return json.loads((self.data_dir / REPORT_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
 
     def close(self) -> None:
         with self._lock:

@@ -11,7 +11,7 @@ from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter,
 from whoosh.lang.porter import stem
 
 # Bump whenever the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # How much more a match in the title counts than one in the body (BM25F field weight).
 TITLE_BOOST = 2.0
@@ -106,6 +106,8 @@ def build_schema() -> fields.Schema:
         dated=fields.NUMERIC(int, bits=32, sortable=True),
         collection=fields.ID(stored=True, sortable=True),
         kind=fields.ID(stored=True),
+        # Where each page starts in the body (PDF), so a match can say its page.
+        pages=fields.STORED(),
         # What change detection compares with the file on disk.
         size=fields.NUMERIC(int, bits=64, stored=True, sortable=True),
         mtime=fields.NUMERIC(int, bits=64, stored=True, sortable=True),

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import searchapp.core  # noqa: F401  (silences Whoosh's compile-time warnings first)
 from searchapp.core.errors import DocumentNotFoundError, QueryError
-from searchapp.core.highlight import highlight_units, make_snippet, match_spans
+from searchapp.core.documents import page_at
+from searchapp.core.highlight import highlight_units, make_snippet, match_spans, snippet_window
 from searchapp.core.index import Library
 from searchapp.core.schema import STOP_STEMS, TITLE_BOOST, plain_analyzer, stemming_analyzer
 from whoosh import qparser, sorting
@@ -50,6 +51,34 @@ class SearchHit:
     snippet: str
     matches: tuple[tuple[int, int], ...]  # offsets into snippet
     collection: str = ""
+    kind: str = ""  # file type: "txt", "pdf", ...
+    page: int | None = None  # the page the snippet is on, for paged formats (PDF)
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Narrowing chosen outside the query (the window's filter panel); combined with it."""
+
+    collections: frozenset[str] | None = None
+    kinds: frozenset[str] | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    def query(self) -> wq.Query | None:
+        parts: list[wq.Query] = []
+        if self.collections is not None:
+            parts.append(wq.Or([wq.Term("collection", c) for c in self.collections])
+                         if self.collections else wq.NullQuery)
+        if self.kinds is not None:
+            parts.append(wq.Or([wq.Term("kind", k) for k in self.kinds])
+                         if self.kinds else wq.NullQuery)
+        if self.date_from or self.date_to:
+            start = dt.datetime.combine(self.date_from, dt.time.min) if self.date_from else None
+            end = dt.datetime.combine(self.date_to, dt.time.max) if self.date_to else None
+            parts.append(wq.DateRange("date", start, end))
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
 @dataclass(frozen=True)
@@ -74,6 +103,8 @@ class DocumentView:
     title_matches: tuple[tuple[int, int], ...]
     body_matches: tuple[tuple[int, int], ...]
     collection: str = ""
+    kind: str = ""
+    pages: tuple[int, ...] = ()  # where each page starts in body (PDF); see page_at
 
 
 # -- parsing -----------------------------------------------------------------------------
@@ -405,18 +436,23 @@ def _closest_query(q: wq.Query) -> wq.Query:
 
 
 def search(library: Library, text: str, limit: int = 10, sort: str = "relevance",
-           snippets: bool = True) -> SearchResults:
-    """Search every collection. An empty query lists every document, newest first."""
+           snippets: bool = True, filters: SearchFilters | None = None) -> SearchResults:
+    """Search every visible collection. An empty query lists every document, newest first."""
     started = time.perf_counter()
     if sort not in SORTS:
         raise QueryError(f"Unknown sort order “{sort}”: use one of {', '.join(SORTS)}.")
     limit = max(1, limit)
     stripped = text.strip()
+    narrowing = {
+        "filter": filters.query() if filters else None,
+        "mask": (wq.Or([wq.Term("collection", c) for c in library.hidden_collections])
+                 if library.hidden_collections else None),
+    }
     with library.searcher() as searcher:
         if not stripped:
             results = searcher.search(wq.Every(), limit=limit,
                                       sortedby=_sort_facet("newest" if sort == "relevance"
-                                                           else sort))
+                                                           else sort), **narrowing)
             hits = _hits(searcher, results, [], snippets)
             return SearchResults(text, len(results),
                                  tuple(hits), None, "list", None,
@@ -424,11 +460,11 @@ def search(library: Library, text: str, limit: int = 10, sort: str = "relevance"
         parsed = parse_query(stripped, library.schema)
         q, notes = _expand(_drop_stopwords(parsed.query), searcher)
         mode = "all"
-        results = _run(searcher, q, limit, sort)
+        results = _run(searcher, q, limit, sort, narrowing)
         total = strict_total = len(results)
         if total < FALLBACK_BELOW and parsed.bag_of_words:
             closest = _closest_query(q)
-            results = _run(searcher, closest, limit, sort)
+            results = _run(searcher, closest, limit, sort, narrowing)
             if len(results):
                 mode = "closest"
                 total = len(results)
@@ -448,10 +484,10 @@ def search(library: Library, text: str, limit: int = 10, sort: str = "relevance"
         )
 
 
-def _run(searcher: Searcher, q: wq.Query, limit: int, sort: str):
+def _run(searcher: Searcher, q: wq.Query, limit: int, sort: str, narrowing: dict):
     if sort == "relevance":
-        return searcher.search(q, limit=limit)
-    return searcher.search(q, limit=limit, sortedby=_sort_facet(sort))
+        return searcher.search(q, limit=limit, **narrowing)
+    return searcher.search(q, limit=limit, sortedby=_sort_facet(sort), **narrowing)
 
 
 def _hits(searcher: Searcher, results, units, snippets: bool) -> list[SearchHit]:
@@ -461,15 +497,22 @@ def _hits(searcher: Searcher, results, units, snippets: bool) -> list[SearchHit]
     for hit in results:
         fields = hit.fields()
         body = fields.get("body", "")
+        page = None
         if snippets:
-            snippet, matches = make_snippet(body, spans.get(hit.docnum, {}).get("body", []))
+            body_spans = spans.get(hit.docnum, {}).get("body", [])
+            snippet, matches = make_snippet(body, body_spans)
+            if fields.get("pages"):
+                # The page of the first match the snippet shows (or of its start).
+                start, end = snippet_window(body, body_spans)
+                shown = [s for s, e in body_spans if start <= s and e <= end]
+                page = page_at(fields["pages"], shown[0] if shown else start)
         else:
             snippet, matches = "", []
         score = hit.score if isinstance(hit.score, float) and not math.isnan(hit.score) else 0.0
         hits.append(SearchHit(
             path=fields["path"], title=fields.get("title", ""), date=_date_of(fields),
             score=float(score), snippet=snippet, matches=tuple(matches),
-            collection=fields.get("collection", ""),
+            collection=fields.get("collection", ""), kind=fields.get("kind", ""), page=page,
         ))
     return hits
 
@@ -484,6 +527,8 @@ def resolve_path(library: Library, path: str) -> str:
                 return candidate
         name = Path(path).name
         reader = searcher.reader()
+        if reader.doc_count_all() == 0:
+            raise DocumentNotFoundError(f"“{path}” is not in the index (it is empty).")
         column = reader.column_reader("path")
         matches = []
         for docnum in reader.all_doc_ids():
@@ -521,6 +566,7 @@ def show(library: Library, path: str, text: str | None = None) -> DocumentView:
             path=fields["path"], title=fields.get("title", ""), date=_date_of(fields),
             body=fields.get("body", ""), title_matches=tuple(title_spans),
             body_matches=tuple(body_spans), collection=fields.get("collection", ""),
+            kind=fields.get("kind", ""), pages=tuple(fields.get("pages") or ()),
         )
 
 
