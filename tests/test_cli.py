@@ -118,3 +118,36 @@ def test_data_dir_that_cannot_be_created(tmp_path):
     completed = run("search", "Clooney", data_dir=blocker / "sub")
     assert completed.returncode == 1 and "Traceback" not in completed.stderr
     assert "Cannot create the index folder" in completed.stderr
+
+
+def test_add_remove_folders_and_status(tmp_path):
+    data = tmp_path / "data"
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "note.md").write_text("# Ranch visit\n\nNotes about the armorer.", encoding="utf-8")
+    (folder / "junk.txt").write_bytes(b"\x00\x01" * 50)
+    completed = run("add", str(folder), data_dir=data)
+    assert completed.returncode == 0, completed.stderr
+    assert "not indexed:" in completed.stderr and "junk.txt" in completed.stderr
+    listing = run("folders", data_dir=data).stdout
+    assert "bundled articles\t5 documents" in listing
+    assert f"{folder}\t1 documents" in listing
+    payload = json.loads(run("search", "armorer", "--json", data_dir=data).stdout)
+    assert "note.md" in {Path(r["path"]).name for r in payload["results"]}
+    status = run("status", data_dir=data).stdout
+    assert "Documents: 6" in status and "junk.txt: looks like a binary file" in status
+
+    run("folders", "--hide-bundled", data_dir=data)
+    payload = json.loads(run("search", "armorer", "--json", data_dir=data).stdout)
+    assert [Path(r["path"]).name for r in payload["results"]] == ["note.md"]
+    run("folders", "--show-bundled", data_dir=data)
+
+    completed = run("remove", str(folder), data_dir=data)
+    assert completed.returncode == 0 and "1 removed" in completed.stderr
+    payload = json.loads(run("search", "armorer", "--json", data_dir=data).stdout)
+    assert "note.md" not in {Path(r["path"]).name for r in payload["results"]}
+
+
+def test_add_something_that_is_not_a_folder(tmp_path):
+    completed = run("add", str(tmp_path / "nope"), data_dir=tmp_path / "data")
+    assert completed.returncode == 1 and "is not a folder" in completed.stderr
