@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-import searchapp.core  # noqa: F401  (silences Whoosh's compile-time warnings first)
 from whoosh import query as wq
 from whoosh.searching import Searcher
+
+import searchapp.core  # noqa: F401  (silences Whoosh's compile-time warnings first)
 
 Span = tuple[int, int]
 

@@ -29,23 +29,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.searching import Searcher
+from whoosh.util.filelock import FileLock
+from whoosh.writing import LockError
 
 import searchapp.core  # noqa: F401  (silences Whoosh's compile-time warnings first)
-from searchapp.core.documents import Document, read_document
-from searchapp.core.formats import READERS
 from searchapp.core.collections import load_settings
+from searchapp.core.documents import Document, read_document
 from searchapp.core.errors import (
     IndexBusyError,
     IndexUnavailableError,
     SearchAppError,
     UnreadableDocumentError,
 )
+from searchapp.core.formats import READERS
 from searchapp.core.schema import SCHEMA_VERSION, build_schema
-from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import FileStorage
-from whoosh.searching import Searcher
-from whoosh.util.filelock import FileLock
-from whoosh.writing import LockError
 
 log = logging.getLogger(__name__)
 
@@ -403,8 +403,15 @@ class Library:
 
     def _remove_old_generations(self, keep: str) -> None:
         for entry in self.index_root.iterdir():
-            if entry.is_dir() and entry.name.startswith("g") and entry.name != keep:
+            if not entry.name.startswith("g") or entry.name == keep:
+                continue
+            if entry.is_dir() and not entry.is_symlink():
                 shutil.rmtree(entry, ignore_errors=True)
+            else:  # a damaged generation that is a file (or a link) is removed too
+                try:
+                    entry.unlink()
+                except OSError as exc:
+                    log.warning("Could not remove %s: %s", entry, exc)
 
     def _indexed_states(self, searcher: Searcher,
                         collections: set[str]) -> dict[str, _FileState]:

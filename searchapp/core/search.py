@@ -14,17 +14,18 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import searchapp.core  # noqa: F401  (silences Whoosh's compile-time warnings first)
-from searchapp.core.errors import DocumentNotFoundError, QueryError
-from searchapp.core.documents import page_at
-from searchapp.core.highlight import highlight_units, make_snippet, match_spans, snippet_window
-from searchapp.core.index import Library
-from searchapp.core.schema import STOP_STEMS, TITLE_BOOST, plain_analyzer, stemming_analyzer
 from whoosh import qparser, sorting
 from whoosh import query as wq
 from whoosh.qparser import syntax
 from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.searching import Searcher
+
+import searchapp.core  # noqa: F401  (silences Whoosh's compile-time warnings first)
+from searchapp.core.documents import page_at
+from searchapp.core.errors import DocumentNotFoundError, QueryError
+from searchapp.core.highlight import highlight_units, make_snippet, match_spans, snippet_window
+from searchapp.core.index import Library
+from searchapp.core.schema import STOP_STEMS, TITLE_BOOST, plain_analyzer, stemming_analyzer
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_QUERY_CHARS = 1000
@@ -468,8 +469,9 @@ def search(library: Library, text: str, limit: int = 10, sort: str = "relevance"
             if len(results):
                 mode = "closest"
                 total = len(results)
-                notes.insert(0, f"No article contains all {parsed.word_count} words — "
-                                "showing the closest matches.")
+                which = ("both words" if parsed.word_count == 2
+                         else f"all {parsed.word_count} words")
+                notes.insert(0, f"No article contains {which} — showing the closest matches.")
                 q = closest
         # Judge spelling by what all the words found, before any fallback.
         suggestion = _suggest(parsed, searcher) if strict_total < SUGGEST_BELOW else None

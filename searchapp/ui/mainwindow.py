@@ -151,6 +151,7 @@ class MainWindow(QMainWindow):
         self._suggestion: str | None = None
         self._library_ready = False
         self._refresh_pending = False
+        self._manual_refresh = False
         self._first_list_shown = False
         self._sort = "relevance"
 
@@ -360,6 +361,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def refresh_index(self) -> None:
         self.actions.refresh_index.setEnabled(False)
+        self._manual_refresh = True
         self.statusBar().showMessage("Checking the collection for changes…")
         self.lane.open_library(refresh=True)
 
@@ -393,8 +395,9 @@ class MainWindow(QMainWindow):
             message = report.warning
         if message:
             self.statusBar().showMessage(message.strip(), 10_000)
-        elif not self._refresh_pending:
+        elif self._manual_refresh:
             self.statusBar().showMessage("The index is up to date.", 5_000)
+        self._manual_refresh = False
         self.libraryOpened.emit(count)
         if count == 0:
             self.results_view.set_placeholder(
@@ -552,7 +555,8 @@ class MainWindow(QMainWindow):
     def _on_document_loaded(self, request_id: int, view: DocumentView) -> None:
         if request_id != self._requested_document_id:
             return  # the selection moved on
-        self.reader.show_document(view)
+        query = self._results.query if self._results is not None else ""
+        self.reader.show_document(view, searched=bool(query.strip()))
         self._update_document_actions()
         self.documentShown.emit(view)
 
@@ -565,8 +569,8 @@ class MainWindow(QMainWindow):
 
     @Slot(int, int)
     def _on_match_changed(self, current: int, total: int) -> None:
-        self.actions.next_match.setEnabled(total > 1)
-        self.actions.previous_match.setEnabled(total > 1)
+        self.actions.next_match.setEnabled(total > 0)
+        self.actions.previous_match.setEnabled(total > 0)
 
     def _update_document_actions(self) -> None:
         has_document = self.reader.document is not None
@@ -670,7 +674,7 @@ class MainWindow(QMainWindow):
                 and self.results_model.rowCount() > 0):
             self._first_list_shown = True
             # Emitted after this paint has been delivered, so the rows are on screen.
-            QTimer.singleShot(0, self.firstListShown.emit)
+            QTimer.singleShot(0, lambda: self.firstListShown.emit())
         return super().eventFilter(watched, event)
 
     def closeEvent(self, event: QCloseEvent) -> None:

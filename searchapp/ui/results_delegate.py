@@ -25,13 +25,13 @@ SPACING = 3
 
 
 class ResultDelegate(QStyledItemDelegate):
-    """Rows of a fixed height (title line + up to three snippet lines)."""
+    """Rows of one fixed height: title, date and file, up to three snippet lines."""
 
     def sizeHint(self, option: QStyleOptionViewItem,
                  index: QModelIndex | QPersistentModelIndex) -> QSize:
         metrics = QFontMetrics(option.font)
         title_metrics = QFontMetrics(self._title_font(option.font))
-        height = (2 * MARGIN + title_metrics.height() + SPACING
+        height = (2 * MARGIN + title_metrics.height() + metrics.height() + SPACING
                   + SNIPPET_LINES * metrics.lineSpacing())
         return QSize(max(200, option.rect.width()), height)
 
@@ -65,34 +65,30 @@ class ResultDelegate(QStyledItemDelegate):
         painter.save()
         painter.setClipRect(opt.rect)
 
-        # Title line: bold title, elided, then the date and file name right-aligned.
-        meta = f"{index.data(ResultRole.Date)}  ·  {index.data(ResultRole.FileName)}"
+        # Title (bold, elided), then the date and file name in the secondary colour.
         metrics = QFontMetrics(opt.font)
-        meta_width = metrics.horizontalAdvance(meta)
         title_font = self._title_font(opt.font)
         title_metrics = QFontMetrics(title_font)
         line_height = title_metrics.height()
-        show_meta = meta_width < rect.width() * 0.55
-        title_width = rect.width() - (meta_width + 16 if show_meta else 0)
         title = title_metrics.elidedText(str(index.data(ResultRole.Title) or ""),
-                                         Qt.TextElideMode.ElideRight, max(0, title_width))
+                                         Qt.TextElideMode.ElideRight, rect.width())
         painter.setFont(title_font)
         painter.setPen(text_color)
-        painter.drawText(QRect(rect.left(), rect.top(), title_width, line_height),
+        painter.drawText(QRect(rect.left(), rect.top(), rect.width(), line_height),
                          int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
                          title)
-        if show_meta:
-            painter.setFont(opt.font)
-            painter.setPen(secondary)
-            painter.drawText(QRect(rect.right() - meta_width, rect.top(), meta_width,
-                                   line_height),
-                             int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-                             meta)
+        meta = f"{index.data(ResultRole.Date)}  ·  {index.data(ResultRole.FileName)}"
+        meta = metrics.elidedText(meta, Qt.TextElideMode.ElideMiddle, rect.width())
+        painter.setFont(opt.font)
+        painter.setPen(secondary)
+        meta_top = rect.top() + line_height
+        painter.drawText(QRect(rect.left(), meta_top, rect.width(), metrics.height()),
+                         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), meta)
 
         # Snippet: wrapped to at most SNIPPET_LINES lines, matches marked.
         snippet = str(index.data(ResultRole.Snippet) or "")
         matches = index.data(ResultRole.Matches) or ()
-        top = rect.top() + line_height + SPACING
+        top = meta_top + metrics.height() + SPACING
         painter.setFont(opt.font)
         painter.setPen(text_color)
         if not snippet:

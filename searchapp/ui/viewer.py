@@ -63,6 +63,7 @@ class ReaderView(QWidget):
         self._document: DocumentView | None = None
         self._spans: list[tuple[int, int]] = []  # body matches in Qt (UTF-16) offsets
         self._current = -1
+        self._searched = False
 
         self.title_label = QLabel(self)
         self.title_label.setObjectName("readerTitle")
@@ -179,8 +180,10 @@ class ReaderView(QWidget):
         self.stack.setCurrentIndex(0)
         self._update_counter()
 
-    def show_document(self, view: DocumentView) -> None:
+    def show_document(self, view: DocumentView, searched: bool = True) -> None:
+        """Show an article; ``searched`` is False when it was listed, not found."""
         self._document = view
+        self._searched = searched
         title = view.title or Path(view.path).name
         title_spans = view.title_matches if view.title else ()
         self.title_label.setText(marked_html(title, title_spans, self.palette()))
@@ -252,7 +255,7 @@ class ReaderView(QWidget):
     def _update_counter(self) -> None:
         total = len(self._spans)
         current = self._current + 1 if total else 0
-        if self._document is None:
+        if self._document is None or not self._searched:
             text = ""
         elif total:
             text = f"match {current} of {total}"

@@ -31,7 +31,7 @@ def test_every_seed_is_bundled_byte_for_byte():
          "9 Takeaways From Alec Baldwin\u2019s First Interview Since The Fatal Rust Shooting",
          "\u201cI never pulled the trigger,\u201d the actor told ABC News\u2019"),
         ("004_d86788690ba52cb9.txt", None,
-         "Baldwin Claims He \u201cNever Pulled the Trigger\u201d in Fatal \u201cRust\u201d Shooting",
+         "Baldwin Claims He “Never Pulled the Trigger” in Fatal “Rust” Shooting",
          "In a stunning interview \u2013 his first since the incident \u2014 Alec Baldwin"),
     ],
 )
