@@ -11,8 +11,6 @@ from collections.abc import Iterable, Sequence
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-import searchapp.core  # noqa: F401  (silences Whoosh's compile-time warnings first)
-
 Span = tuple[int, int]
 
 HIGHLIGHT_FIELDS = ("title", "body")

@@ -35,7 +35,6 @@ from whoosh.searching import Searcher
 from whoosh.util.filelock import FileLock
 from whoosh.writing import LockError
 
-import searchapp.core  # noqa: F401  (silences Whoosh's compile-time warnings first)
 from searchapp.core.collections import load_settings
 from searchapp.core.documents import Document, read_document
 from searchapp.core.errors import (

@@ -9,8 +9,6 @@ from whoosh import fields, formats
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, Token
 from whoosh.lang.porter import stem
 
-import searchapp.core  # noqa: F401  (silences Whoosh's compile-time warnings first)
-
 # Bump whenever the schema or the analysis changes: an index of another version is rebuilt.
 SCHEMA_VERSION = 2
 

@@ -20,7 +20,6 @@ from whoosh.qparser import syntax
 from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.searching import Searcher
 
-import searchapp.core  # noqa: F401  (silences Whoosh's compile-time warnings first)
 from searchapp.core.documents import page_at
 from searchapp.core.errors import DocumentNotFoundError, QueryError
 from searchapp.core.highlight import highlight_units, make_snippet, match_spans, snippet_window
