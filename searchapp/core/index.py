@@ -32,8 +32,9 @@ import platformdirs
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
-from whoosh.util.filelock import FileLock
-from whoosh.writing import LockError
+from whoosh.util import random_name
+from whoosh.util.filelock import FileLock, try_for
+from whoosh.writing import LockError, SegmentWriter
 
 from searchapp.core.collections import load_settings
 from searchapp.core.documents import Document, read_document
@@ -144,6 +145,74 @@ def list_files(collection: Collection) -> Iterator[Path]:
                 yield path
 
 
+class _Storage(FileStorage):
+    """Whoosh's file storage, remembering the files it opened for writing, so that a writer
+    abandoned after a failure (a full disk) leaves no file open."""
+
+    def create_file(self, *args, **kwargs):
+        handle = super().create_file(*args, **kwargs)
+        written = self.__dict__.setdefault("written", [])
+        written[:] = [h for h in written if not h.is_closed]
+        written.append(handle)
+        return handle
+
+    def temp_storage(self, name=None):
+        temp = _Storage(os.path.join(self.folder, name or f"{random_name()}.tmp")).create()
+        self.__dict__.setdefault("temps", []).append(temp)
+        return temp
+
+    def close_written(self) -> None:
+        for storage in [self, *self.__dict__.get("temps", [])]:
+            for handle in storage.__dict__.pop("written", []):
+                try:
+                    handle.close()
+                except Exception:  # noqa: BLE001 - closing flushes, which may fail again
+                    try:
+                        handle.file.close()
+                    except Exception:  # noqa: BLE001
+                        pass
+
+
+def _open_writer(index, **kwargs) -> SegmentWriter:
+    """A Whoosh writer whose lock is released even when creating the writer fails (its
+    temporary files cannot be made on a full disk); Whoosh itself would keep the lock until
+    the half-made writer is garbage collected, and the index would look busy meanwhile."""
+    lock = index.lock("WRITELOCK")
+    if not try_for(lock.acquire, timeout=WRITER_WAIT_SECONDS, delay=0.1):
+        raise LockError
+    try:
+        writer = SegmentWriter(index, _lk=False, **kwargs)
+    except BaseException:
+        lock.release()
+        if isinstance(index.storage, _Storage):
+            index.storage.close_written()
+        raise
+    writer.writelock = lock  # Whoosh releases it at commit or cancel
+    return writer
+
+
+def _abandon(writer) -> None:
+    """Cancel a Whoosh writer after a failure. Cancelling closes its files, which flushes
+    them and on a full disk fails again; the files, the temporary folder and the lock are
+    released regardless, or the index would stay "busy" until SearchApp is restarted."""
+    try:
+        writer.cancel()
+        return
+    except Exception as exc:  # noqa: BLE001 - the first failure is the one reported
+        log.warning("Cancelling the index writer failed too: %s", exc)
+    storage = writer.storage
+    if isinstance(storage, _Storage):
+        storage.close_written()
+    try:
+        writer._tempstorage.destroy()
+    except Exception:  # noqa: BLE001
+        pass
+    lock = writer.writelock
+    if lock is not None and getattr(lock, "fd", None) is not None:
+        lock.release()
+    writer.is_closed = True
+
+
 class Library:
     """The index of every collection, and the only way SearchApp reads or writes it."""
 
@@ -152,13 +221,9 @@ class Library:
         self.data_dir = Path(data_dir) if data_dir else default_data_dir()
         self.index_root = self.data_dir / "index"
         self.hidden_collections: set[str] = set()
-        if collections is None:
-            settings = load_settings(self.data_dir)
-            collections = [Collection(BUNDLED_COLLECTION, bundled_seeds_dir())]
-            collections += [Collection(str(folder), folder) for folder in settings.folders]
-            if settings.hide_bundled:
-                self.hidden_collections.add(BUNDLED_COLLECTION)
-        self.collections = list(collections)
+        self._from_settings = collections is None
+        self.collections = list(collections) if collections is not None else []
+        self.reload_collections()
         self.schema = build_schema()
         self._lock = threading.RLock()
         self._index: whoosh_index.Index | None = None
@@ -167,6 +232,17 @@ class Library:
         self._searcher: Searcher | None = None
         # Why the index on disk could not be opened (damage), for the person; else None.
         self.open_problem: str | None = None
+
+    def reload_collections(self) -> None:
+        """Read the person's folders again (after `add`, `remove` or hiding the bundled
+        articles). A library given explicit collections keeps them."""
+        if not self._from_settings:
+            return
+        settings = load_settings(self.data_dir)
+        collections = [Collection(BUNDLED_COLLECTION, bundled_seeds_dir())]
+        collections += [Collection(str(folder), folder) for folder in settings.folders]
+        self.collections = collections
+        self.hidden_collections = {BUNDLED_COLLECTION} if settings.hide_bundled else set()
 
     # -- generations ---------------------------------------------------------------------
 
@@ -222,7 +298,7 @@ class Library:
                 return None
             generation_dir = self.index_root / record["generation"]
             try:
-                storage = FileStorage(str(generation_dir))
+                storage = _Storage(str(generation_dir))
                 index = storage.open_index(schema=self.schema)
                 with index.searcher() as probe:  # reads the segment files: catches damage
                     probe.doc_count()
@@ -347,8 +423,8 @@ class Library:
             report = IndexReport(rebuilt=True)
             try:
                 generation_dir.mkdir(parents=True)
-                index = FileStorage(str(generation_dir)).create_index(self.schema)
-                writer = index.writer(limitmb=256)
+                index = _Storage(str(generation_dir)).create_index(self.schema)
+                writer = _open_writer(index, limitmb=256)
                 try:
                     files = [(c, p) for c in self.collections for p in list_files(c)]
                     for done, (collection, path) in enumerate(files):
@@ -363,7 +439,7 @@ class Library:
                         progress(len(files), len(files), "")
                     writer.commit(optimize=True)
                 except BaseException:
-                    writer.cancel()
+                    _abandon(writer)
                     raise
                 self._write_current(generation)
             except OSError as exc:
@@ -388,9 +464,16 @@ class Library:
         if not self._generation:
             return
         self._remove_old_generations(keep=self._generation)
+        leftovers = list(self.index_root.glob("CURRENT.*.tmp"))
         live = self.index_root / self._generation
-        leftovers = [*self.index_root.glob("CURRENT.*.tmp"), *live.glob("*.tmp"),
-                     *live.glob("_*.toc.*")]
+        lock = FileLock(str(live / "MAIN_WRITELOCK"))  # Whoosh's own lock, as a check
+        try:
+            idle = lock.acquire(blocking=False)
+        except OSError:
+            idle = False
+        if idle:  # no Whoosh writer is using its temporary files
+            lock.release()
+            leftovers += [*live.glob("*.tmp"), *live.glob("_*.toc.*")]
         for entry in leftovers:
             try:
                 if entry.is_dir() and not entry.is_symlink():
@@ -486,7 +569,7 @@ class Library:
                 report.elapsed = time.monotonic() - started
                 return report
             try:
-                writer = index.writer(timeout=WRITER_WAIT_SECONDS)
+                writer = _open_writer(index)
             except LockError as exc:
                 raise IndexBusyError(
                     "Another program is writing to the index; try again in a moment."
@@ -522,13 +605,13 @@ class Library:
                     progress(len(candidates), len(candidates), "")
                 writer.commit()
             except OSError as exc:
-                writer.cancel()
+                _abandon(writer)
                 raise IndexUnavailableError(
                     f"Could not update the index: {exc.strerror}. "
                     "The index is unchanged and still answers searches."
                 ) from exc
             except BaseException:
-                writer.cancel()
+                _abandon(writer)
                 raise
         report.elapsed = time.monotonic() - started
         self._save_report(report)

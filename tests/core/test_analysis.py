@@ -2,8 +2,8 @@
 
 import pytest
 
-from searchapp.core.search import search, show
 from searchapp.core.schema import stemming_analyzer
+from searchapp.core.search import search, show
 from tests.core.conftest import names
 
 
