@@ -24,6 +24,7 @@ from searchapp.core.documents import page_at
 from searchapp.core.errors import DocumentNotFoundError, QueryError
 from searchapp.core.highlight import highlight_units, make_snippet, match_spans, snippet_window
 from searchapp.core.index import Library
+from searchapp.core.results import DocumentView, SearchFilters, SearchHit, SearchResults
 from searchapp.core.schema import STOP_STEMS, TITLE_BOOST, plain_analyzer, stemming_analyzer
 
 SORTS = ("relevance", "newest", "oldest")
@@ -40,71 +41,6 @@ FALLBACK_BELOW = 1
 
 _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"',
                          "\u00bb": '"'})
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    path: str
-    title: str
-    date: dt.date | None
-    score: float
-    snippet: str
-    matches: tuple[tuple[int, int], ...]  # offsets into snippet
-    collection: str = ""
-    kind: str = ""  # file type: "txt", "pdf", ...
-    page: int | None = None  # the page the snippet is on, for paged formats (PDF)
-
-
-@dataclass(frozen=True)
-class SearchFilters:
-    """Narrowing chosen outside the query (the window's filter panel); combined with it."""
-
-    collections: frozenset[str] | None = None
-    kinds: frozenset[str] | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-
-    def query(self) -> wq.Query | None:
-        parts: list[wq.Query] = []
-        if self.collections is not None:
-            parts.append(wq.Or([wq.Term("collection", c) for c in self.collections])
-                         if self.collections else wq.NullQuery)
-        if self.kinds is not None:
-            parts.append(wq.Or([wq.Term("kind", k) for k in self.kinds])
-                         if self.kinds else wq.NullQuery)
-        if self.date_from or self.date_to:
-            start = dt.datetime.combine(self.date_from, dt.time.min) if self.date_from else None
-            end = dt.datetime.combine(self.date_to, dt.time.max) if self.date_to else None
-            parts.append(wq.DateRange("date", start, end))
-        if not parts:
-            return None
-        return parts[0] if len(parts) == 1 else wq.And(parts)
-
-
-@dataclass(frozen=True)
-class SearchResults:
-    query: str
-    total: int
-    hits: tuple[SearchHit, ...]
-    suggestion: str | None = None
-    # "all": every word (or the operators) obeyed; "closest": no document has all the
-    # words, so the ones with most of them; "list": an empty query lists everything.
-    mode: str = "all"
-    notice: str | None = None  # a plain-words note for the person, e.g. about the fallback
-    elapsed: float = 0.0
-
-
-@dataclass(frozen=True)
-class DocumentView:
-    path: str
-    title: str
-    date: dt.date | None
-    body: str
-    title_matches: tuple[tuple[int, int], ...]
-    body_matches: tuple[tuple[int, int], ...]
-    collection: str = ""
-    kind: str = ""
-    pages: tuple[int, ...] = ()  # where each page starts in body (PDF); see page_at
 
 
 # -- parsing -----------------------------------------------------------------------------
