@@ -140,7 +140,7 @@ def read_pdf(path: Path) -> Document:
         reason = str(exc).lower()
         if "password" in reason:
             raise UnreadableDocumentError("the PDF is encrypted (password protected)") from exc
-        raise UnreadableDocumentError(f"the PDF is damaged ({exc})") from exc
+        raise UnreadableDocumentError("the PDF is damaged and cannot be read") from exc
     try:
         pieces: list[str] = []
         pages: list[int] = []

@@ -70,6 +70,28 @@ class Actions(QObject):
             "Open the article's file in its usual application (Ctrl+O)")
         self.copy_path = make("Copy file &path", keys("Ctrl+Shift+C"),
                               tip="Copy the article's file path")
+        self.add_folder = make(
+            "&Add Folder…", keys("Ctrl+Shift+O"), QStyle.StandardPixmap.SP_FileDialogNewFolder,
+            "Add a folder of documents to search (or drop one onto the window)")
+        self.remove_folder = make(
+            "Re&move Folder…", icon=QStyle.StandardPixmap.SP_TrashIcon,
+            tip="Stop searching one of your folders; its documents leave the index")
+        self.index_report = make("Indexing &Report…",
+                                 tip="What the last indexing did, and the files it could not "
+                                     "read")
+        self.cancel_indexing = make(
+            "&Stop Indexing", icon=QStyle.StandardPixmap.SP_DialogCancelButton,
+            tip="Stop at the next file; what is indexed so far stays searchable")
+        self.cancel_indexing.setIconText("Cancel")  # the status bar button's label
+        self.show_bundled = make("Show &bundled articles",
+                                 tip="Include the articles that come with SearchApp in results")
+        self.show_bundled.setCheckable(True)
+        self.show_bundled.setChecked(True)
+        self.show_filters = make("&Filters", keys("Ctrl+Shift+F"),
+                                 tip="Show the filters by folder, file type and date")
+        self.show_filters.setCheckable(True)
+        self.show_filters.setChecked(True)
+        self.clear_filters = make("&Clear filters", tip="Search every folder, type and date")
         self.refresh_index = make(
             "&Update index", keys(QKeySequence.StandardKey.Refresh),
             QStyle.StandardPixmap.SP_BrowserReload, "Index added and changed files (F5)")
@@ -105,7 +127,8 @@ class Actions(QObject):
         ]
         for action in (self.focus_search, self.focus_results, self.focus_reader,
                        self.next_match, self.previous_match, self.open_file, self.copy_path,
-                       *self.sort_actions.values(), self.recent_searches, self.refresh_index,
+                       *self.sort_actions.values(), self.recent_searches, self.add_folder,
+                       self.show_filters, self.refresh_index,
                        self.syntax_help, self.shortcuts, self.quit):
             keys = " or ".join(
                 dict.fromkeys(s.toString(QKeySequence.SequenceFormat.NativeText)

@@ -1,7 +1,13 @@
-"""The main window: query box, result list and reader, wired to the search lane."""
+"""The main window: query box, filters, result list and reader, wired to the two lanes.
+
+Searches and document loads go to the search lane; every index write (the first build, the
+launch refresh, a folder added, a change seen by the folder watcher) goes to the index lane,
+one update at a time: requests that arrive meanwhile are folded into one follow-up run.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import logging
 from importlib import resources
@@ -28,6 +34,9 @@ from PySide6.QtGui import (
     QDesktopServices,
     QGuiApplication,
     QIcon,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
     QImageReader,
     QKeyEvent,
     QPainter,
@@ -38,13 +47,15 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QListView,
     QMainWindow,
     QMessageBox,
-    QProgressBar,
     QSplitter,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -52,19 +63,27 @@ from PySide6.QtWidgets import (
 import searchapp
 from searchapp.ui import settings as setting_keys
 from searchapp.ui.actions import SORT_LABELS, Actions
+from searchapp.ui.filters import FilterBar
+from searchapp.ui.indexprogress import IndexProgress
+from searchapp.ui.labels import BUNDLED_COLLECTION
+from searchapp.ui.report import ReportDialog
 from searchapp.ui.results_delegate import ResultDelegate
 from searchapp.ui.results_model import ResultsModel
 from searchapp.ui.searchbar import SYNTAX_HELP_HTML, SearchBar
 from searchapp.ui.viewer import ReaderView
-from searchapp.ui.workers import SearchLane
+from searchapp.ui.watcher import FolderWatcher
+from searchapp.ui.workers import IndexLane, SearchLane
 
 if TYPE_CHECKING:
     from searchapp.core.index import IndexReport
-    from searchapp.core.search import DocumentView, SearchResults
+    from searchapp.core.results import DocumentView, SearchResults
 
 log = logging.getLogger(__name__)
 
 APP_NAME = "SearchApp"
+
+ADD_FOLDER_HINT = ("Add a folder of documents with File › Add Folder… (Ctrl+Shift+O), "
+                   "or drop a folder onto this window.")
 
 
 def app_icon() -> QIcon:
@@ -132,6 +151,11 @@ class MainWindow(QMainWindow):
     searchFailed = Signal(str)  # a message now on screen; the previous results stay
     documentShown = Signal(object)  # DocumentView now in the reader
     libraryOpened = Signal(int)  # document count
+    indexFinished = Signal(object)  # IndexReport of an update the window asked for
+    indexFailed = Signal(str)
+    collectionsChanged = Signal(list)  # the collections that are searched (not hidden)
+    folderChangeFailed = Signal(str)
+    reportShown = Signal(object)  # the report dict (or None) now in the report window
 
     def __init__(self, data_dir: Path | None = None,
                  settings: QSettings | None = None) -> None:
@@ -142,7 +166,10 @@ class MainWindow(QMainWindow):
         self.setAccessibleName(APP_NAME)
         self.settings = settings if settings is not None else QSettings(self)
         self.lane = SearchLane(data_dir, self)
+        self.index_lane = IndexLane(data_dir, self)
+        self.watcher = FolderWatcher(self)
         self.actions = Actions(self)
+        self.report_dialog: ReportDialog | None = None
 
         self._shown_search_id = 0  # the request whose results are on screen
         self._requested_search_id = 0
@@ -150,8 +177,12 @@ class MainWindow(QMainWindow):
         self._results: SearchResults | None = None
         self._suggestion: str | None = None
         self._library_ready = False
-        self._refresh_pending = False
         self._manual_refresh = False
+        self._index_running = False  # an update was sent to the index lane and not answered
+        self._index_pending = False  # another update was asked for meanwhile
+        self._index_cancelled = False  # the person pressed Cancel during this update
+        self._collections: list[str] = []  # every collection, bundled first
+        self._bundled_hidden = False
         self._first_list_shown = False
         self._sort = "relevance"
 
@@ -159,6 +190,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
         self._restore_settings()
+        self.setAcceptDrops(True)
+        self.search_bar.installEventFilter(self)  # folders dropped on it are added too
         self.search_bar.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- construction ---------------------------------------------------------------------
@@ -211,6 +244,8 @@ class MainWindow(QMainWindow):
         list_layout.setContentsMargins(0, 0, 0, 0)
         list_layout.setSpacing(0)
         list_layout.addLayout(list_header)
+        self.filter_bar = FilterBar(self.actions.clear_filters, list_pane)
+        list_layout.addWidget(self.filter_bar)
         list_layout.addWidget(self.results_view, 1)
 
         self.reader = ReaderView(self.actions.previous_match, self.actions.next_match,
@@ -232,28 +267,41 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
-        self.progress_bar = QProgressBar(self)
-        self.progress_bar.setObjectName("indexProgress")
-        self.progress_bar.setAccessibleName("Indexing progress")
-        self.progress_bar.setMaximumWidth(220)
-        self.progress_bar.setTextVisible(True)
-        self.progress_bar.hide()
-        self.statusBar().addPermanentWidget(self.progress_bar)
+        self.index_progress = IndexProgress(self.actions.cancel_indexing, self)
+        self.statusBar().addPermanentWidget(self.index_progress)
         self.statusBar().setSizeGripEnabled(True)
+
+        self.toolbar = QToolBar("Main toolbar", self)
+        self.toolbar.setObjectName("mainToolbar")
+        self.toolbar.setAccessibleName("Main toolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar.addAction(self.actions.add_folder)
+        self.toolbar.addAction(self.actions.remove_folder)
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.actions.refresh_index)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
 
         self.actions.next_match.setEnabled(False)
         self.actions.previous_match.setEnabled(False)
         self.actions.open_file.setEnabled(False)
         self.actions.copy_path.setEnabled(False)
         self.actions.refresh_index.setEnabled(False)
+        self.actions.remove_folder.setEnabled(False)
+        self.actions.cancel_indexing.setEnabled(False)
 
     def _build_menus(self) -> None:
         actions = self.actions
         file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(actions.add_folder)
+        file_menu.addAction(actions.remove_folder)
+        file_menu.addSeparator()
         file_menu.addAction(actions.open_file)
         file_menu.addAction(actions.copy_path)
         file_menu.addSeparator()
         file_menu.addAction(actions.refresh_index)
+        file_menu.addAction(actions.cancel_indexing)
+        file_menu.addAction(actions.index_report)
         file_menu.addSeparator()
         file_menu.addAction(actions.quit)
         search_menu = self.menuBar().addMenu("&Search")
@@ -263,6 +311,10 @@ class MainWindow(QMainWindow):
         for action in actions.sort_actions.values():
             search_menu.addAction(action)
         view_menu = self.menuBar().addMenu("&View")
+        view_menu.addAction(actions.show_bundled)
+        view_menu.addAction(actions.show_filters)
+        view_menu.addAction(actions.clear_filters)
+        view_menu.addSeparator()
         view_menu.addAction(actions.focus_results)
         view_menu.addAction(actions.focus_reader)
         view_menu.addSeparator()
@@ -276,13 +328,24 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         worker = self.lane.worker
-        worker.indexProgress.connect(self._on_index_progress)
         worker.libraryReady.connect(self._on_library_ready)
+        worker.libraryMissing.connect(self._on_library_missing)
         worker.libraryFailed.connect(self._on_library_failed)
+        worker.collectionsChanged.connect(self._on_collections_changed)
+        worker.foldersChanged.connect(self._on_folders_changed)
+        worker.folderChangeFailed.connect(self._on_folder_change_failed)
+        worker.reportLoaded.connect(self._on_report_loaded)
         worker.searchFinished.connect(self._on_search_finished)
         worker.searchFailed.connect(self._on_search_failed)
         worker.documentLoaded.connect(self._on_document_loaded)
         worker.documentFailed.connect(self._on_document_failed)
+        index_worker = self.index_lane.worker
+        index_worker.indexProgress.connect(self._on_index_progress)
+        index_worker.indexFinished.connect(self._on_index_finished)
+        index_worker.indexFailed.connect(self._on_index_failed)
+        index_worker.foldersScanned.connect(self._on_folders_scanned)
+        self.watcher.changed.connect(self._on_folders_changed_on_disk)
+        self.filter_bar.filtersChanged.connect(self._on_filters_changed)
 
         self.search_bar.searchRequested.connect(self.run_search)
         self.search_bar.returnPressed.connect(self._remember_query)
@@ -304,6 +367,12 @@ class MainWindow(QMainWindow):
         actions.open_file.triggered.connect(self.open_current_file)
         actions.copy_path.triggered.connect(self.copy_current_path)
         actions.refresh_index.triggered.connect(self.refresh_index)
+        actions.add_folder.triggered.connect(self.choose_folder_to_add)
+        actions.remove_folder.triggered.connect(self.choose_folder_to_remove)
+        actions.cancel_indexing.triggered.connect(self.cancel_indexing)
+        actions.index_report.triggered.connect(self.show_index_report)
+        actions.show_bundled.toggled.connect(self._on_show_bundled_toggled)
+        actions.show_filters.toggled.connect(self._on_show_filters_toggled)
         actions.quit.triggered.connect(self.close)
         actions.recent_searches.triggered.connect(self.search_bar.show_history_menu)
         actions.syntax_help.triggered.connect(self.show_syntax_help)
@@ -330,6 +399,14 @@ class MainWindow(QMainWindow):
         self._apply_sort(sort if sort in SORT_LABELS else "relevance")
         self.search_bar.set_recent_queries(
             setting_keys.read(settings, setting_keys.RECENT_QUERIES))
+        self.filter_bar.restore(
+            setting_keys.read(settings, setting_keys.FILTER_EXCLUDED_COLLECTIONS),
+            setting_keys.read(settings, setting_keys.FILTER_EXCLUDED_KINDS),
+            _parse_date(setting_keys.read(settings, setting_keys.FILTER_DATE_FROM)),
+            _parse_date(setting_keys.read(settings, setting_keys.FILTER_DATE_TO)))
+        filters_visible = setting_keys.read(settings, setting_keys.FILTERS_VISIBLE)
+        self.actions.show_filters.setChecked(filters_visible)
+        self.filter_bar.setVisible(filters_visible)
 
     def _default_size(self) -> QSize:
         size = QSize(1180, 760)
@@ -348,76 +425,303 @@ class MainWindow(QMainWindow):
         setting_keys.write(settings, setting_keys.SORT_ORDER, self._sort)
         setting_keys.write(settings, setting_keys.RECENT_QUERIES,
                            self.search_bar.recent_queries())
+        self._save_filters()
+        setting_keys.write(settings, setting_keys.FILTERS_VISIBLE,
+                           self.actions.show_filters.isChecked())
         settings.sync()
 
-    # -- opening the index ----------------------------------------------------------------
+    def _save_filters(self) -> None:
+        settings, bar = self.settings, self.filter_bar
+        setting_keys.write(settings, setting_keys.FILTER_EXCLUDED_COLLECTIONS,
+                           bar.excluded_collections())
+        setting_keys.write(settings, setting_keys.FILTER_EXCLUDED_KINDS, bar.excluded_kinds())
+        for setting, value in ((setting_keys.FILTER_DATE_FROM, bar.date_from.value()),
+                               (setting_keys.FILTER_DATE_TO, bar.date_to.value())):
+            setting_keys.write(settings, setting, value.isoformat() if value else "")
+
+    # -- opening and updating the index -------------------------------------------------
 
     def start(self) -> None:
-        """Open the index on the search lane: the listed documents first, then catch up
-        with the files on disk (building everything on first use)."""
-        self._refresh_pending = True
-        self.lane.open_library(refresh=False)
+        """Open the index for searching and, alongside, catch up with the files on disk on
+        the index lane (building the index on first use)."""
+        self.lane.open_library()
+        self._request_index_update()
 
     @Slot()
     def refresh_index(self) -> None:
-        self.actions.refresh_index.setEnabled(False)
         self._manual_refresh = True
-        self.statusBar().showMessage("Checking the collection for changes…")
-        self.lane.open_library(refresh=True)
+        self.statusBar().showMessage("Checking your folders for changes…")
+        self._request_index_update()
+
+    def _request_index_update(self) -> None:
+        """One update at a time on the index lane; asking again meanwhile queues one more."""
+        if self._index_running:
+            self._index_pending = True
+            return
+        self._index_running = True
+        self._index_cancelled = False
+        self.index_progress.start()
+        self.index_lane.update()
+
+    @property
+    def indexing(self) -> bool:
+        return self._index_running
+
+    @Slot()
+    def cancel_indexing(self) -> None:
+        """Stop at the next file; what is indexed so far is kept and stays searchable."""
+        if not self._index_running:
+            return
+        self._index_cancelled = True
+        self._index_pending = False
+        self.index_lane.cancel()
+        self.actions.cancel_indexing.setEnabled(False)
+        self.index_progress.stopping()
 
     @Slot(int, int, str)
     def _on_index_progress(self, done: int, total: int, current: str) -> None:
-        if total <= 0:
+        if total <= 0 or not self._index_running:
             return
-        self.progress_bar.setRange(0, total)
-        self.progress_bar.setValue(done)
-        self.progress_bar.setFormat(f"{done} of {total}")
-        self.progress_bar.show()
-        if current:
-            self.statusBar().showMessage(f"Indexing {Path(current).name}…")
+        self.index_progress.update_progress(done, total, current)
+        # Saving (no current file) cannot be stopped part-way: Cancel is off meanwhile.
+        self.actions.cancel_indexing.setEnabled(bool(current) and not self._index_cancelled)
+        if self._index_cancelled:
+            self.index_progress.stopping()
         if not self._library_ready:
             self.results_view.set_placeholder(
-                f"Building the search index — {done} of {total} articles.\n"
+                f"Building the search index — {done:,} of {total:,} documents.\n"
                 "Results appear as soon as it is ready.")
 
-    @Slot(object, int)
-    def _on_library_ready(self, report: IndexReport, count: int) -> None:
-        first_open = not self._library_ready
-        self._library_ready = True
-        self.progress_bar.hide()
+    def _index_run_ended(self) -> None:
+        self._index_running = False
+        self.index_progress.finish()
+        self.actions.cancel_indexing.setEnabled(False)
         self.actions.refresh_index.setEnabled(True)
-        changed = report.added or report.updated or report.removed
-        message = report.summary() if (report.rebuilt or changed) else ""
+        if self.report_dialog is not None and self.report_dialog.isVisible():
+            self.lane.load_report()
+        if self._index_pending and not self._index_cancelled:
+            self._index_pending = False
+            self._request_index_update()
+
+    @Slot(object, int)
+    def _on_index_finished(self, report: IndexReport, count: int) -> None:
+        changed = bool(report.added or report.updated or report.removed)
+        message = report.summary() if (report.rebuilt or changed or report.cancelled) else ""
         if report.failed:
             names = ", ".join(Path(path).name for path, _reason in report.failed[:3])
-            message += f" Could not index: {names}."
+            more = f" and {len(report.failed) - 3} more" if len(report.failed) > 3 else ""
+            message += f" Could not index: {names}{more} (File › Indexing Report…)."
         if report.warning:
             message = report.warning
         if message:
-            self.statusBar().showMessage(message.strip(), 10_000)
+            self.statusBar().showMessage(message.strip(), 15_000)
         elif self._manual_refresh:
             self.statusBar().showMessage("The index is up to date.", 5_000)
         self._manual_refresh = False
+        if not self._library_ready:
+            self.lane.open_library()  # the index has just been built
+        elif changed:
+            self.run_search(self.search_bar.text())  # new documents appear, deleted ones go
+        self._index_run_ended()
+        self.indexFinished.emit(report)
+
+    @Slot(str)
+    def _on_index_failed(self, message: str) -> None:
+        self._manual_refresh = False
+        if not self._library_ready:
+            self.results_view.set_placeholder(f"The index could not be built.\n{message}")
+        self._show_info(message, error=True)
+        self.statusBar().showMessage(message, 15_000)
+        self._index_run_ended()
+        self.indexFailed.emit(message)
+
+    @Slot(list, bool)
+    def _on_folders_scanned(self, folders: list[str], capped: bool) -> None:
+        self.watcher.set_folders(folders)
+        if capped:
+            self.statusBar().showMessage(
+                f"Watching the first {len(folders):,} folders for changes; press F5 to pick "
+                "up changes in the others.", 10_000)
+
+    @Slot()
+    def _on_folders_changed_on_disk(self) -> None:
+        self._request_index_update()
+
+    @Slot(int)
+    def _on_library_ready(self, count: int) -> None:
+        self._library_ready = True
+        self.actions.refresh_index.setEnabled(True)
         self.libraryOpened.emit(count)
-        if count == 0:
-            self.results_view.set_placeholder(
-                "The collection is empty.\nAdd .txt or .md articles to the collection folder, "
-                "then choose File › Update index (F5).")
-        if first_open or changed:
-            self.run_search(self.search_bar.text())
-        if self._refresh_pending:
-            self._refresh_pending = False
-            self.lane.open_library(refresh=True)
+        self.run_search(self.search_bar.text())
+
+    @Slot()
+    def _on_library_missing(self) -> None:
+        # The index lane is building it; its progress replaces this line.
+        self.results_view.set_placeholder("Building the search index…\n"
+                                          "Results appear as soon as it is ready.")
 
     @Slot(str)
     def _on_library_failed(self, message: str) -> None:
-        self.progress_bar.hide()
-        self.actions.refresh_index.setEnabled(True)
-        self._refresh_pending = False
         if not self._library_ready:
             self.results_view.set_placeholder(f"The index could not be opened.\n{message}")
         self._show_info(message, error=True)
         self.statusBar().showMessage(message)
+
+    # -- folders --------------------------------------------------------------------------
+
+    @Slot()
+    def choose_folder_to_add(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Add Folder", str(Path.home()))
+        if folder:
+            self.add_folder(folder)
+
+    @Slot(str)
+    def add_folder(self, folder: str) -> None:
+        """Add a folder of documents; it is indexed on the index lane right after."""
+        self.add_folders([folder])
+
+    def add_folders(self, folders: list[str]) -> None:
+        self.statusBar().showMessage("Adding " + ", ".join(Path(f).name or f for f in folders)
+                                     + "…")
+        self.lane.change_folders(folders, [])
+
+    @Slot()
+    def choose_folder_to_remove(self) -> None:
+        folders = self.user_folders()
+        if not folders:
+            return
+        dialog = QInputDialog(self)
+        dialog.setObjectName("removeFolderDialog")
+        dialog.setWindowTitle("Remove Folder")
+        dialog.setLabelText("Stop searching this folder? Its documents leave the index; "
+                            "the files themselves are not touched.")
+        dialog.setComboBoxItems(folders)
+        dialog.setComboBoxEditable(False)
+        dialog.setOkButtonText("Remove")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.textValueSelected.connect(self.remove_folder)
+        dialog.open()
+
+    @Slot(str)
+    def remove_folder(self, folder: str) -> None:
+        self.statusBar().showMessage(f"Removing {Path(folder).name or folder}…")
+        self.lane.change_folders([], [folder])
+
+    def user_folders(self) -> list[str]:
+        """The person's own folders (every collection but the bundled articles)."""
+        return [name for name in self._collections if name != BUNDLED_COLLECTION]
+
+    def searched_collections(self) -> list[str]:
+        return [name for name in self._collections
+                if not (name == BUNDLED_COLLECTION and self._bundled_hidden)]
+
+    @Slot(list, list)
+    def _on_folders_changed(self, added: list[str], removed: list[str]) -> None:
+        names = [Path(folder).name or folder for folder in added + removed]
+        if added and self._index_running:
+            message = f"Added {', '.join(names)}; it is indexed after the current update."
+        elif added:
+            message = f"Added {', '.join(names)}; indexing it…"
+        elif removed:
+            message = f"Removed {', '.join(names)}."
+        else:
+            message = "That folder is already being searched."
+        self.statusBar().showMessage(message, 8_000)
+        if removed and self._index_running:
+            # Do not go on indexing a folder the person no longer wants; the follow-up
+            # update drops its documents and finishes the others.
+            self.index_lane.cancel()
+            self._index_pending = True
+        if added or removed:
+            self._request_index_update()
+            if self._library_ready:
+                self.run_search(self.search_bar.text())
+
+    @Slot(str)
+    def _on_folder_change_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10_000)
+        QMessageBox.warning(self, "Folders", message)
+        self.folderChangeFailed.emit(message)
+
+    @Slot(list, bool)
+    def _on_collections_changed(self, names: list[str], bundled_hidden: bool) -> None:
+        self._collections = list(names)
+        self._bundled_hidden = bundled_hidden
+        self.filter_bar.set_collections(self.searched_collections())
+        self.actions.show_bundled.blockSignals(True)
+        self.actions.show_bundled.setChecked(not bundled_hidden)
+        self.actions.show_bundled.blockSignals(False)
+        self.actions.remove_folder.setEnabled(bool(self.user_folders()))
+        self.collectionsChanged.emit(self.searched_collections())
+
+    @Slot(bool)
+    def _on_show_bundled_toggled(self, shown: bool) -> None:
+        self.lane.set_bundled_hidden(not shown)
+        if self._library_ready:
+            self.run_search(self.search_bar.text())  # queued after the change
+
+    # -- drag and drop --------------------------------------------------------------------
+
+    @staticmethod
+    def dropped_folders(event: QDropEvent | QDragEnterEvent | QDragMoveEvent) -> list[str]:
+        mime = event.mimeData()
+        if mime is None or not mime.hasUrls():
+            return []
+        return [url.toLocalFile() for url in mime.urls()
+                if url.isLocalFile() and Path(url.toLocalFile()).is_dir()]
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.dropped_folders(event):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if self.dropped_folders(event):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        folders = self.dropped_folders(event)
+        if not folders:
+            super().dropEvent(event)
+            return
+        event.acceptProposedAction()
+        self.add_folders(folders)
+
+    # -- filters --------------------------------------------------------------------------
+
+    @Slot()
+    def _on_filters_changed(self) -> None:
+        self._save_filters()
+        self.run_search(self.search_bar.text())
+
+    @Slot(bool)
+    def _on_show_filters_toggled(self, shown: bool) -> None:
+        self.filter_bar.setVisible(shown)
+        setting_keys.write(self.settings, setting_keys.FILTERS_VISIBLE, shown)
+
+    # -- the indexing report --------------------------------------------------------------
+
+    @Slot()
+    def show_index_report(self) -> None:
+        if self.report_dialog is None:
+            self.report_dialog = ReportDialog(self)
+            self.report_dialog.pathCopied.connect(
+                lambda text: self.statusBar().showMessage("Copied the file path.", 3_000))
+        if self.report_dialog.isVisible():
+            self.report_dialog.raise_()  # already open, maybe behind the window
+            self.report_dialog.activateWindow()
+        else:
+            self.report_dialog.show()
+        self.lane.load_report()
+
+    @Slot(object)
+    def _on_report_loaded(self, report: dict | None) -> None:
+        if self.report_dialog is not None:
+            self.report_dialog.set_report(report)
+            self.reportShown.emit(report)
 
     # -- searching ------------------------------------------------------------------------
 
@@ -425,7 +729,8 @@ class MainWindow(QMainWindow):
     def run_search(self, text: str) -> None:
         if not self._library_ready:
             return  # the search runs when the index is ready
-        self._requested_search_id = self.lane.search(text, self._sort)
+        self._requested_search_id = self.lane.search(text, self._sort,
+                                                     self.filter_bar.search_filters())
 
     @Slot(int, object)
     def _on_search_finished(self, request_id: int, results: SearchResults) -> None:
@@ -459,10 +764,24 @@ class MainWindow(QMainWindow):
         self.resultsShown.emit(results)
 
     def _empty_text(self, results: SearchResults) -> str:
+        filtered = self.filter_bar.is_active()
         if not results.query.strip():
-            return ("The collection is empty.\nAdd .txt or .md articles to the collection "
-                    "folder, then choose File › Update index (F5).")
+            if not self.searched_collections():
+                text = f"There is nothing to search.\n{ADD_FOLDER_HINT}"
+                if self._bundled_hidden:
+                    text += ("\nOr show the bundled articles again: View › Show bundled "
+                             "articles.")
+                return text
+            if filtered:
+                return ("No documents match the filters.\n"
+                        "Choose View › Clear filters to see every document.")
+            return ("The collection is empty.\n"
+                    "Your folders have no .txt, .md, .html, .pdf, .docx or .eml files yet. "
+                    f"{ADD_FOLDER_HINT}")
         text = f"No articles match “{results.query.strip()}”."
+        if filtered:
+            text += "\nThe filters are on: View › Clear filters searches everything."
+            return text
         if results.suggestion:
             text += f"\nDid you mean “{results.suggestion}”? Click it above, or press F1 " \
                     "for the search syntax."
@@ -669,6 +988,16 @@ class MainWindow(QMainWindow):
     # -- events ---------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search_bar and event.type() in (
+                QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop):
+            # A folder dropped on the query box is added, not typed in as its path.
+            assert isinstance(event, (QDragEnterEvent, QDragMoveEvent, QDropEvent))
+            if self.dropped_folders(event):
+                if event.type() == QEvent.Type.Drop:
+                    self.dropEvent(event)
+                else:
+                    event.acceptProposedAction()
+                return True
         if (not self._first_list_shown and event.type() == QEvent.Type.Paint
                 and watched is self.results_view.viewport()
                 and self.results_model.rowCount() > 0):
@@ -680,5 +1009,15 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._remember_query()
         self.save_settings()
+        if self.report_dialog is not None:
+            self.report_dialog.close()
+        self.index_lane.stop()
         self.lane.stop()
         super().closeEvent(event)
+
+
+def _parse_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None

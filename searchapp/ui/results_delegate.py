@@ -1,4 +1,5 @@
-"""Paints a result row: bold title, date and file name, and a snippet with marked matches."""
+"""Paints a result row: bold title; date, file type (and page), folder and file name; and a
+snippet with marked matches."""
 
 from __future__ import annotations
 
@@ -65,7 +66,7 @@ class ResultDelegate(QStyledItemDelegate):
         painter.save()
         painter.setClipRect(opt.rect)
 
-        # Title (bold, elided), then the date and file name in the secondary colour.
+        # Title (bold, elided), then date, type, folder and file in the secondary colour.
         metrics = QFontMetrics(opt.font)
         title_font = self._title_font(opt.font)
         title_metrics = QFontMetrics(title_font)
@@ -77,7 +78,9 @@ class ResultDelegate(QStyledItemDelegate):
         painter.drawText(QRect(rect.left(), rect.top(), rect.width(), line_height),
                          int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
                          title)
-        meta = f"{index.data(ResultRole.Date)}  ·  {index.data(ResultRole.FileName)}"
+        meta_parts = [index.data(ResultRole.Date), index.data(ResultRole.TypeAndPage),
+                      index.data(ResultRole.Collection), index.data(ResultRole.FileName)]
+        meta = "  ·  ".join(str(part) for part in meta_parts if part)
         meta = metrics.elidedText(meta, Qt.TextElideMode.ElideMiddle, rect.width())
         painter.setFont(opt.font)
         painter.setPen(secondary)

@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
+from searchapp.ui.labels import collection_label, type_and_page
+
 if TYPE_CHECKING:
-    from searchapp.core.search import SearchHit
+    from searchapp.core.results import SearchHit
 
 UNDATED = "undated"
 
@@ -23,6 +25,10 @@ class ResultRole(IntEnum):
     Snippet = Qt.ItemDataRole.UserRole + 5
     Matches = Qt.ItemDataRole.UserRole + 6  # ((start, end), ...) into the snippet
     Hit = Qt.ItemDataRole.UserRole + 7
+    Collection = Qt.ItemDataRole.UserRole + 8  # "Bundled articles" or the folder's name
+    Kind = Qt.ItemDataRole.UserRole + 9  # the file type as indexed: "txt", "pdf", ...
+    Page = Qt.ItemDataRole.UserRole + 10  # int for paged formats (PDF), else None
+    TypeAndPage = Qt.ItemDataRole.UserRole + 11  # "PDF, p. 3", "Text"
 
 
 def format_date(date: dt.date | None) -> str:
@@ -67,7 +73,8 @@ class ResultsModel(QAbstractListModel):
             return hit.path
         if role == Qt.ItemDataRole.AccessibleTextRole:
             title = hit.title or Path(hit.path).name
-            return f"{title}, {format_date(hit.date)}, {Path(hit.path).name}"
+            return (f"{title}, {format_date(hit.date)}, {collection_label(hit.collection)}, "
+                    f"{type_and_page(hit.kind, hit.page)}, {Path(hit.path).name}")
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             return hit.snippet
         if role == ResultRole.Date:
@@ -82,6 +89,14 @@ class ResultsModel(QAbstractListModel):
             return hit.matches
         if role == ResultRole.Hit:
             return hit
+        if role == ResultRole.Collection:
+            return collection_label(hit.collection)
+        if role == ResultRole.Kind:
+            return hit.kind
+        if role == ResultRole.Page:
+            return hit.page
+        if role == ResultRole.TypeAndPage:
+            return type_and_page(hit.kind, hit.page) if hit.kind else ""
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:

@@ -2,7 +2,8 @@
 
 ``QSettings`` hands back strings (``'false'`` is truthy) unless read with ``type=``, so all
 reads go through :func:`read`. Window state (geometry, splitter) is kept apart from
-preferences (sort order) and history (recent queries) by key prefix.
+preferences (sort order), filters and history (recent queries) by key prefix. The folders
+themselves are not here: the core keeps them next to the index, shared with the CLI.
 """
 
 from __future__ import annotations
@@ -31,6 +32,12 @@ WINDOW_STATE: Setting[QByteArray] = Setting("window/state", QByteArray, QByteArr
 SPLITTER_STATE: Setting[QByteArray] = Setting("window/splitter", QByteArray, QByteArray())
 SORT_ORDER: Setting[str] = Setting("preferences/sort", str, "relevance")
 RECENT_QUERIES: Setting[list] = Setting("history/recentQueries", list, [])
+# Filters store what is left out, so that a newly added folder or type is searched at once.
+FILTER_EXCLUDED_COLLECTIONS: Setting[list] = Setting("filters/excludedCollections", list, [])
+FILTER_EXCLUDED_KINDS: Setting[list] = Setting("filters/excludedKinds", list, [])
+FILTER_DATE_FROM: Setting[str] = Setting("filters/dateFrom", str, "")  # ISO date or ""
+FILTER_DATE_TO: Setting[str] = Setting("filters/dateTo", str, "")
+FILTERS_VISIBLE: Setting[bool] = Setting("window/filtersVisible", bool, True)
 
 
 def read(settings: QSettings, setting: Setting[T]) -> T:

@@ -1,4 +1,5 @@
-"""The reader: a header (title, date, path) and the article as plain text with its matches.
+"""The reader: a header (title; date, folder, file type and, for PDFs, the page of the
+current match; path) and the article as plain text with its matches.
 
 Document text is only ever given to Qt as plain text (``setPlainText``), so markup in an
 article is shown literally and nothing is loaded from anywhere. Matches are painted with
@@ -25,14 +26,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from searchapp.core.documents import page_at
 from searchapp.ui.colors import current_match_colors, match_colors
+from searchapp.ui.labels import collection_label, type_and_page
 from searchapp.ui.results_model import format_date
 from searchapp.ui.text_offsets import utf16_spans
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
 
-    from searchapp.core.search import DocumentView
+    from searchapp.core.results import DocumentView
 
 
 def marked_html(text: str, spans: tuple[tuple[int, int], ...], palette: QPalette) -> str:
@@ -188,13 +191,11 @@ class ReaderView(QWidget):
         title_spans = view.title_matches if view.title else ()
         self.title_label.setText(marked_html(title, title_spans, self.palette()))
         self.title_label.setToolTip(title)
-        meta = [format_date(view.date).capitalize() if view.date is None
-                else format_date(view.date), view.path]
-        self.meta_label.setText("  ·  ".join(meta))
         self.meta_label.setToolTip(view.path)
         self.text_view.setPlainText(view.body)
         self._spans = utf16_spans(view.body, view.body_matches)
         self._current = 0 if self._spans else -1
+        self._update_meta()
         self.stack.setCurrentIndex(1)
         self._paint_matches()
         if self._spans:
@@ -202,6 +203,27 @@ class ReaderView(QWidget):
         else:
             self.text_view.moveCursor(QTextCursor.MoveOperation.Start)
         self._update_counter()
+
+    def current_page(self) -> int | None:
+        """The PDF page the current match is on; None without pages or a match."""
+        view = self._document
+        if view is None or not view.pages or not 0 <= self._current < len(view.body_matches):
+            return None
+        # body_matches count code points, as pages do (the UTF-16 spans would not).
+        return page_at(view.pages, view.body_matches[self._current][0])
+
+    def _update_meta(self) -> None:
+        view = self._document
+        if view is None:
+            return
+        meta = [format_date(view.date).capitalize() if view.date is None
+                else format_date(view.date)]
+        if view.collection:
+            meta.append(collection_label(view.collection))
+        if view.kind:
+            meta.append(type_and_page(view.kind, self.current_page()))
+        meta.append(view.path)
+        self.meta_label.setText("  ·  ".join(meta))
 
     # -- matches --------------------------------------------------------------------------
 
@@ -217,6 +239,7 @@ class ReaderView(QWidget):
         if not self._spans:
             return
         self._current = (self._current + step) % len(self._spans)  # wraps around
+        self._update_meta()
         self._paint_matches()
         self._scroll_to_current()
         self._update_counter()

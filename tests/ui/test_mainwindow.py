@@ -63,8 +63,8 @@ def test_first_launch_builds_the_index_with_progress(qtbot, tmp_path: Path) -> N
     window.show()
     assert not (tmp_path / "data" / "index").exists()
     progress = ProgressRecorder()
-    # Queued to this thread: the worker reports from its own.
-    window.lane.worker.indexProgress.connect(progress.record)
+    # Queued to this thread: the index lane reports from its own.
+    window.index_lane.worker.indexProgress.connect(progress.record)
     with qtbot.waitSignal(window.resultsShown, timeout=TIMEOUT_MS):
         window.start()
     assert window.results_model.rowCount() == 5
@@ -72,7 +72,7 @@ def test_first_launch_builds_the_index_with_progress(qtbot, tmp_path: Path) -> N
     assert progress.calls[0][:2] == (0, 5)
     qtbot.waitUntil(lambda: "Rebuilt the index" in window.statusBar().currentMessage(),
                     timeout=TIMEOUT_MS)
-    assert window.progress_bar.isHidden()
+    assert window.index_progress.isHidden()
 
 
 class ProgressRecorder(QObject):
@@ -100,9 +100,9 @@ def test_typing_is_debounced_into_one_search(qtbot, window: MainWindow) -> None:
     requested: list[str] = []
     original = window.lane.search
 
-    def counting_search(text: str, sort: str) -> int:
+    def counting_search(text: str, sort: str, filters=None) -> int:
         requested.append(text)
-        return original(text, sort)
+        return original(text, sort, filters)
 
     window.lane.search = counting_search  # type: ignore[method-assign]
     type_query(qtbot, window, "Clooney")
