@@ -73,10 +73,39 @@ def _build_parser() -> argparse.ArgumentParser:
                             help="leave the bundled articles out of results")
     visibility.add_argument("--show-bundled", action="store_true",
                             help="show the bundled articles in results again")
+    quotes = commands.add_parser(
+        "quotes", parents=[common], help="track quotations across documents",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="With no QUERY, the quotations carried by more than one document, most "
+                    "widely carried first. With QUERY (the usual query language), the "
+                    "quotations of the matching documents that contain its words; a QUERY "
+                    "that is the text of a quotation finds it first, in every variant.",
+        epilog=QUOTES_JSON_HELP,
+    )
+    quotes.add_argument("query", nargs="?", default=None,
+                        help="a query, or the text of a quotation (quote it in the shell)")
+    quotes.add_argument("--limit", type=int, default=20, metavar="N",
+                        help="how many quotations to show (default 20)")
+    quotes.add_argument("--json", action="store_true", help="print one JSON object")
     commands.add_parser("status", parents=[common], help="the indexing report",
                         description="Where the index is, what it holds, and every file that "
                                     "could not be indexed, with the reason.")
     return parser
+
+
+QUOTES_JSON_HELP = """\
+--json prints one object (fields may be added, never removed):
+  {"query": str | null, "total": int, "quotations": [
+    {"text": str, "normalized": str, "documents": int,
+     "first": [path, ...], "first_date": "YYYY-MM-DD" | null, "first_note": str,
+     "occurrences": [
+       {"path": str, "title": str, "date": "YYYY-MM-DD" | null, "collection": str,
+        "text": str, "start": int, "end": int, "quote_start": int, "quote_end": int,
+        "exact": bool, "first": bool}]}]}
+"text" of an occurrence is the quotation exactly as that document printed it, at
+body[start:end]; quote_start/quote_end span the whole quotation it is part of.
+"first" lists the dated documents that ran it first (several on the same day);
+undated documents are never first. total counts quotations before --limit."""
 
 
 def _library(args: argparse.Namespace):
@@ -118,7 +147,8 @@ def _ready_library(args: argparse.Namespace):
 
     library = _library(args)
     if not library.is_built():
-        print("Building the index (first use)…", file=sys.stderr, flush=True)
+        why = "it could not be read" if library.open_problem else "first use"
+        print(f"Building the index ({why})…", file=sys.stderr, flush=True)
     report = library.ensure_ready(only=[BUNDLED_COLLECTION])
     if report.warning:
         print(f"warning: {report.warning}", file=sys.stderr)
@@ -203,6 +233,56 @@ def _cmd_show(args: argparse.Namespace) -> int:
     print()
     print(_emphasise(view.body, view.body_matches))
     return EXIT_OK
+
+
+def _cmd_quotes(args: argparse.Namespace) -> int:
+    from searchapp.core.quotes import quotations
+
+    if args.limit < 1:
+        raise _UsageError("--limit must be 1 or more")
+    library = _ready_library(args)
+    found = quotations(library, args.query)
+    shown = found[:args.limit]
+    if args.json:
+        print(json.dumps({
+            "query": args.query,
+            "total": len(found),
+            "quotations": [_quotation_json(quotation) for quotation in shown],
+        }, ensure_ascii=False))
+        return EXIT_OK
+    what = f"matching “{args.query}”" if args.query else "carried by more than one document"
+    print(f"{len(found)} quotation{'s' if len(found) != 1 else ''} {what}")
+    for number, quotation in enumerate(shown, 1):
+        print()
+        print(f"{number:>2}. “{quotation.text}” — {quotation.documents} "
+              f"document{'s' if quotation.documents != 1 else ''}")
+        print(f"    {quotation.first_note}")
+        for occurrence in quotation.occurrences:
+            print(f"    {_date_text(occurrence.date)} · {occurrence.path}")
+            print(f"      “{occurrence.text}”")
+    return EXIT_OK
+
+
+def _quotation_json(quotation) -> dict:
+    first = {occurrence.path for occurrence in quotation.first}
+    return {
+        "text": quotation.text,
+        "normalized": quotation.normalized,
+        "documents": quotation.documents,
+        "first": [occurrence.path for occurrence in quotation.first],
+        "first_date": quotation.first[0].date.isoformat() if quotation.first else None,
+        "first_note": quotation.first_note,
+        "occurrences": [
+            {
+                "path": o.path, "title": o.title,
+                "date": o.date.isoformat() if o.date else None,
+                "collection": o.collection, "text": o.text, "start": o.start, "end": o.end,
+                "quote_start": o.quote_start, "quote_end": o.quote_end, "exact": o.exact,
+                "first": o.path in first,
+            }
+            for o in quotation.occurrences
+        ],
+    }
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
@@ -324,7 +404,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     handlers = {"search": _cmd_search, "show": _cmd_show, "index": _cmd_index,
                 "add": _cmd_add, "remove": _cmd_remove, "folders": _cmd_folders,
-                "status": _cmd_status}
+                "status": _cmd_status, "quotes": _cmd_quotes}
     try:
         if args.command is None:
             return _open_window(args)

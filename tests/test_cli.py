@@ -125,7 +125,7 @@ def test_add_remove_folders_and_status(tmp_path):
     folder = tmp_path / "mine"
     folder.mkdir()
     (folder / "note.md").write_text("# Ranch visit\n\nNotes about the armorer.", encoding="utf-8")
-    (folder / "junk.txt").write_bytes(b"\x00\x01" * 50)
+    (folder / "junk.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 2)
     completed = run("add", str(folder), data_dir=data)
     assert completed.returncode == 0, completed.stderr
     assert "not indexed:" in completed.stderr and "junk.txt" in completed.stderr

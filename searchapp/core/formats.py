@@ -15,6 +15,7 @@ import email.policy
 import email.utils
 import logging
 import re
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,6 +23,10 @@ from searchapp.core.documents import MAX_FILE_BYTES, Document, decode_text, pars
 from searchapp.core.errors import UnreadableDocumentError
 
 log = logging.getLogger(__name__)
+
+# PDF and Word files are mostly images and layout; their limit is on the file, and the text
+# they hold is far smaller.
+MAX_PAGED_BYTES = 200 * 1024 * 1024
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
@@ -38,17 +43,25 @@ def _iso_date(text: str | None) -> dt.date | None:
         return None
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The file's bytes, refusing pipes, devices and files over the limit (checked again
+    after reading, since a file can grow between the two)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableDocumentError("not a regular file (a pipe or a device)")
+        if info.st_size > limit:
             raise UnreadableDocumentError(
-                f"too large to index ({size / 1e6:.0f} MB; the limit is "
-                f"{MAX_FILE_BYTES / 1e6:.0f} MB)"
+                f"too large to index ({info.st_size / 1e6:.0f} MB; the limit is "
+                f"{limit / 1e6:.0f} MB)"
             )
-        return path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
     except OSError as exc:
         raise UnreadableDocumentError(f"cannot be read ({exc.strerror})") from exc
+    if len(data) > limit:
+        raise UnreadableDocumentError("too large to index (it grew while being read)")
+    return data
 
 
 def read_text(path: Path) -> Document:
@@ -133,7 +146,7 @@ def read_pdf(path: Path) -> Document:
     """PDF text page by page; ``pages`` keeps where each page starts in the body."""
     import pypdfium2
 
-    _read_bytes(path)  # size and permission checks with the same messages as elsewhere
+    _read_bytes(path, MAX_PAGED_BYTES)  # size and permission checks, same messages
     try:
         pdf = pypdfium2.PdfDocument(str(path))
     except pypdfium2.PdfiumError as exc:
@@ -174,7 +187,7 @@ def read_docx(path: Path) -> Document:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
-    _read_bytes(path)
+    _read_bytes(path, MAX_PAGED_BYTES)
     try:
         word = docx.Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError) as exc:

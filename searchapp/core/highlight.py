@@ -102,13 +102,24 @@ def match_spans(searcher: Searcher, docnums: Sequence[int], units: Sequence[wq.Q
 def _best_window_start(text: str, spans: Sequence[Span], width: int) -> int:
     """The start of the span that opens the richest passage: most different matched words,
     then most matches, then earliest."""
+    # Spans are sorted and do not overlap, so their ends rise too: the spans inside the
+    # window opened by span i are spans[i:j], and j only moves forward (linear time).
+    words = [text[s:e].lower() for s, e in spans]
+    counts: dict[str, int] = {}
     best_index, best_key = 0, (-1, -1)
+    j = 0
     for i, (start, _end) in enumerate(spans):
-        inside = [s for s in spans[i:] if s[1] <= start + width]
-        distinct = len({text[s:e].lower() for s, e in inside})
-        key = (distinct, len(inside))
+        j = max(j, i)
+        while j < len(spans) and spans[j][1] <= start + width:
+            counts[words[j]] = counts.get(words[j], 0) + 1
+            j += 1
+        key = (len(counts), j - i)
         if key > best_key:
             best_index, best_key = i, key
+        if j > i:  # span i leaves the window before the next one opens
+            counts[words[i]] -= 1
+            if not counts[words[i]]:
+                del counts[words[i]]
     return spans[best_index][0]
 
 
@@ -118,7 +129,9 @@ def snippet_window(text: str, spans: Sequence[Span],
     best passage, cut on word boundaries and never inside a match."""
     if spans:
         anchor = _best_window_start(text, spans, width)
-        cluster_end = max(e for s, e in spans if anchor <= s and e <= anchor + width)
+        # A match longer than the snippet (a long phrase or word) is its own cluster.
+        cluster_end = max((e for s, e in spans if anchor <= s and e <= anchor + width),
+                          default=anchor + width)
         slack = width - (cluster_end - anchor)
         start = max(0, anchor - max(slack // 3, 0))
     else:

@@ -45,6 +45,7 @@ from searchapp.core.errors import (
     UnreadableDocumentError,
 )
 from searchapp.core.formats import READERS
+from searchapp.core.quotes import extract_quote_spans
 from searchapp.core.schema import SCHEMA_VERSION, build_schema
 
 log = logging.getLogger(__name__)
@@ -146,11 +147,19 @@ def list_files(collection: Collection) -> Iterator[Path]:
 
 
 class _Storage(FileStorage):
-    """Whoosh's file storage, remembering the files it opened for writing, so that a writer
-    abandoned after a failure (a full disk) leaves no file open."""
+    """Whoosh's file storage, remembering the files it opened, so that a writer abandoned
+    after a failure (a full disk) or a damaged index that failed to open leaves no file
+    open (Whoosh leaves them to the garbage collector)."""
 
     def create_file(self, *args, **kwargs):
         handle = super().create_file(*args, **kwargs)
+        written = self.__dict__.setdefault("written", [])
+        written[:] = [h for h in written if not h.is_closed]
+        written.append(handle)
+        return handle
+
+    def open_file(self, *args, **kwargs):
+        handle = super().open_file(*args, **kwargs)
         written = self.__dict__.setdefault("written", [])
         written[:] = [h for h in written if not h.is_closed]
         written.append(handle)
@@ -305,6 +314,7 @@ class Library:
             except Exception as exc:  # noqa: BLE001 - any failure here means "damaged"
                 if self._read_current() != record:
                     continue  # another process swapped in a new generation meanwhile
+                storage.close_written()
                 log.warning("The index in %s cannot be opened: %s", generation_dir, exc)
                 self.open_problem = f"{type(exc).__name__}: {exc}"[:300]
                 return None
@@ -451,21 +461,21 @@ class Library:
             except BaseException:
                 shutil.rmtree(generation_dir, ignore_errors=True)
                 raise
-            self._remove_old_generations(keep=generation)
+            self._remove_leftovers(generation)
         self._index_or_none()
         report.elapsed = time.monotonic() - started
         self._save_report(report)
         return report
 
-    def _remove_leftovers(self) -> None:
+    def _remove_leftovers(self, live_generation: str | None) -> None:
         """Remove what a killed or failed writer left behind; only with the writer lock held:
         generations that never went live (or were half deleted), temporary CURRENT files,
         and Whoosh's temporary folders and tables of contents in the live generation."""
-        if not self._generation:
+        if not live_generation:
             return
-        self._remove_old_generations(keep=self._generation)
+        self._remove_old_generations(keep=live_generation)
         leftovers = list(self.index_root.glob("CURRENT.*.tmp"))
-        live = self.index_root / self._generation
+        live = self.index_root / live_generation
         lock = FileLock(str(live / "MAIN_WRITELOCK"))  # Whoosh's own lock, as a check
         try:
             idle = lock.acquire(blocking=False)
@@ -539,7 +549,7 @@ class Library:
             index = self._index_or_none()
             if index is None:
                 raise IndexUnavailableError("There is no index to refresh.")
-            self._remove_leftovers()
+            self._remove_leftovers(self._generation)
             names = set(only) if only is not None else {c.name for c in self.collections}
             with index.searcher() as searcher:
                 indexed = self._indexed_states(searcher, names)
@@ -652,6 +662,7 @@ class Library:
             collection=collection.name,
             kind=Path(document.path).suffix.lower().lstrip("."),
             pages=list(document.pages) if document.pages else None,
+            quotes=[list(span) for span in extract_quote_spans(document.body)] or None,
             size=size,
             mtime=mtime,
             digest=digest,

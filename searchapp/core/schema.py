@@ -10,7 +10,7 @@ from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter,
 from whoosh.lang.porter import stem
 
 # Bump whenever the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: the quotation spans of each body (``quotes``)
 
 # How much more a match in the title counts than one in the body (BM25F field weight).
 TITLE_BOOST = 2.0
@@ -107,6 +107,9 @@ def build_schema() -> fields.Schema:
         kind=fields.ID(stored=True),
         # Where each page starts in the body (PDF), so a match can say its page.
         pages=fields.STORED(),
+        # The (start, end) spans of the quotations in the body, found at indexing time
+        # (searchapp.core.quotes), so quotations are tracked without re-reading texts.
+        quotes=fields.STORED(),
         # What change detection compares with the file on disk.
         size=fields.NUMERIC(int, bits=64, stored=True, sortable=True),
         mtime=fields.NUMERIC(int, bits=64, stored=True, sortable=True),

@@ -152,7 +152,8 @@ def test_markdown_front_matter_and_heading(tmp_path):
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1"])
 def test_text_encodings_keep_accents(tmp_path, encoding):
-    text = "Café crème\n\nLe café était fermé à Noël, déjà."
+    text = ("Café crème\n\nLe café était fermé à Noël, déjà. Nous avons marché jusqu'à la "
+            "gare où l'élève attendait près de la fenêtre, très fatigué après la journée.")
     (tmp_path / "a.txt").write_bytes(text.encode(encoding))
     document = read_document(tmp_path / "a.txt")
     assert document.title == "Café crème"
@@ -160,7 +161,8 @@ def test_text_encodings_keep_accents(tmp_path, encoding):
 
 
 def test_unsupported_and_bad_files_are_listed_and_the_rest_indexed(make_library, tmp_path):
-    library = make_library({"good.md": "# Good\n\nfine", "bad.txt": b"\x00\xff" * 64,
+    library = make_library({"good.md": "# Good\n\nfine",
+                            "bad.txt": b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 2,
                             "empty.pdf": b""})
     assert names(search(library, "fine")) == ["good.md"]
     failed = dict(library.last_report()["failed"])
