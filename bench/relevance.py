@@ -111,7 +111,18 @@ def prepare_library(cache_dir: Path = DEFAULT_CACHE, rebuild: bool = False,
     if library.document_count() != count:
         raise SystemExit(f"Indexed {library.document_count()} of {count} articles.")
     stamp_file.write_text(fingerprint + "\n")
-    return library
+    # Search through a fresh Library, as a reused index would be (and as the app does on
+    # its next launch).
+    library.close()
+    return Library(data_dir, collections=[Collection("scifact", docs_dir)])
+
+
+def _probe(library: Library) -> None:
+    """A query whose words are in many abstracts must find something; otherwise the index
+    (or the searcher) is not what we think, and every figure would be meaningless."""
+    hits = app_search.search(library, "cancer cells", limit=10, snippets=False).hits
+    if not hits:
+        raise SystemExit("Sanity probe failed: “cancer cells” finds nothing in the index.")
 
 
 # -- running -------------------------------------------------------------------------------
@@ -162,6 +173,7 @@ def evaluate(library: Library, split: str, limit: int = LIMIT, snippets: bool = 
     # Warm-up (not timed): the first query builds the parser's date grammar and opens the
     # searcher, which no later query pays for.
     app_search.search(library, "warm up query", limit=limit, snippets=snippets)
+    _probe(library)
     run: list = []
     times: list[float] = []
     modes: dict[str, int] = {}
