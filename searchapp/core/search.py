@@ -172,11 +172,25 @@ def _check_errors(q: wq.Query, text: str) -> None:
             raise QueryError(f"Cannot understand “{fragment}”.", start)
 
 
-def _is_bag_of_words(tree: syntax.SyntaxNode) -> bool:
+_EXPLICIT_AND = re.compile(r"(?:^|\s)AND(?:\s|$)")
+
+
+def _is_bag_of_words(tree: syntax.SyntaxNode, text: str) -> bool:
     """True when the query is just words (no operators, fields, phrases or exclusions)."""
-    if not isinstance(tree, syntax.AndGroup):
-        return False
-    words = [n for n in tree if not isinstance(n, syntax.Whitespace)]
+    if not isinstance(tree, syntax.AndGroup) or _EXPLICIT_AND.search(text):
+        return False  # an explicit AND parses like parentheses, so the text tells them apart
+
+    def flat(group: syntax.GroupNode):
+        # Parentheses holding only words ("lupus erythematosus (SLE)") change nothing.
+        for node in group:
+            if isinstance(node, syntax.Whitespace):
+                continue
+            if type(node) is syntax.AndGroup:
+                yield from flat(node)
+            else:
+                yield node
+
+    words = list(flat(tree))
     # The parser turns each plain word into a group of the same word in each default field;
     # a word with an explicit field ("title:rust") stays a single word node.
     return len(words) >= 2 and all(
@@ -311,7 +325,7 @@ def parse_query(text: str, schema) -> _Parsed:
             "There is nothing to search for in this query: it has no words, only "
             "punctuation or operators."
         )
-    bag = _is_bag_of_words(tree)
+    bag = _is_bag_of_words(tree, text)
     words = sum(1 for _ in _word_nodes(tree))
     return _Parsed(q, tree, text, bag, words)
 
@@ -364,10 +378,16 @@ def _suggest(parsed: _Parsed, searcher: Searcher) -> str | None:
     return suggestion if suggestion != parsed.text else None
 
 
+def _flat_and(q: wq.Query) -> list[wq.Query]:
+    if isinstance(q, wq.And):
+        return [leaf for sub in q.subqueries for leaf in _flat_and(sub)]
+    return [q]
+
+
 def _closest_query(q: wq.Query) -> wq.Query:
     """Any of the words, ranked so that documents with more of them come first."""
     if isinstance(q, wq.And):
-        return wq.Or(q.subqueries, boost=q.boost, scale=0.9)
+        return wq.Or(_flat_and(q), boost=q.boost, scale=0.9)
     return q
 
 

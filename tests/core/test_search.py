@@ -172,3 +172,9 @@ def test_fallback_to_closest_matches_is_labelled(seeds_library):
 
 def test_control_characters_are_ignored(seeds_library):
     assert names(search(seeds_library, "\tClooney\x0b\x00")) == [S003]
+
+
+def test_words_in_parentheses_are_still_a_list_of_words(seeds_library):
+    results = search(seeds_library, "Clooney (Duchovny podcast)")
+    assert results.mode == "closest" and set(names(results)) == {S000, S003}
+    assert search(seeds_library, "Clooney (Duchovny OR podcast)").mode == "all"
