@@ -36,6 +36,7 @@ from whoosh.util import random_name
 from whoosh.util.filelock import FileLock, try_for
 from whoosh.writing import LockError, SegmentWriter
 
+from searchapp.core import compat  # noqa: F401  (mends Whoosh 2.7.4 first)
 from searchapp.core.collections import load_settings
 from searchapp.core.documents import Document, read_document
 from searchapp.core.errors import (

@@ -442,9 +442,22 @@ def search(library: Library, text: str, limit: int = 10, sort: str = "relevance"
 
 
 def _run(searcher: Searcher, q: wq.Query, limit: int, sort: str, narrowing: dict):
-    if sort == "relevance":
-        return searcher.search(q, limit=limit, **narrowing)
-    return searcher.search(q, limit=limit, sortedby=_sort_facet(sort), **narrowing)
+    """The first page and the exact total, counted in the same pass.
+
+    Whoosh's ``len(results)`` runs the whole query a second time to count; here the top-N
+    collector counts as it goes instead, with score pruning off (pruning would skip the
+    documents it needs to count). Measured on 6,258 documents: p95 56 → 38 ms, phrases
+    431 → 202 ms (bench/RESULTS.md).
+    """
+    if sort != "relevance":
+        return searcher.search(q, limit=limit, sortedby=_sort_facet(sort), **narrowing)
+    collector = searcher.collector(limit=limit, optimize=False, **narrowing)
+    inner = collector
+    while hasattr(inner, "child"):
+        inner = inner.child
+    inner.replace = 0
+    searcher.search_with_collector(q, collector)
+    return collector.results()
 
 
 def _hits(searcher: Searcher, results, units, snippets: bool) -> list[SearchHit]:
@@ -515,7 +528,7 @@ def show(library: Library, path: str, text: str | None = None) -> DocumentView:
         if text and text.strip():
             parsed = parse_query(text.strip(), library.schema)
             q, _notes = _expand(_drop_stopwords(parsed.query), searcher)
-            if parsed.bag_of_words and not searcher.search(q, limit=1, filter=None):
+            if parsed.bag_of_words and searcher.search(q, limit=1).is_empty():
                 q = _closest_query(q)
             spans = match_spans(searcher, [docnum], highlight_units(q))[docnum]
             title_spans, body_spans = spans["title"], spans["body"]

@@ -32,11 +32,11 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QCloseEvent,
     QDesktopServices,
-    QGuiApplication,
-    QIcon,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
+    QGuiApplication,
+    QIcon,
     QImageReader,
     QKeyEvent,
     QPainter,
