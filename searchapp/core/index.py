@@ -48,7 +48,7 @@ from searchapp.core.errors import (
 )
 from searchapp.core.formats import READERS
 from searchapp.core.quotes import extract_quote_spans
-from searchapp.core.schema import SCHEMA_VERSION, TOKEN_PATTERN, build_schema
+from searchapp.core.schema import SCHEMA_VERSION, TOKEN_PATTERN, build_schema, weighting
 
 log = logging.getLogger(__name__)
 
@@ -367,7 +367,7 @@ class Library:
                 )
             if self._searcher is None or not self._searcher.up_to_date():
                 self._close_searcher()
-                self._searcher = index.searcher()
+                self._searcher = index.searcher(weighting=weighting())
             yield self._searcher
 
     def document_count(self) -> int:
