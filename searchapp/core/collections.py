@@ -1,6 +1,7 @@
 """The folders a person has added, kept in the data directory next to the index.
 
-The bundled articles are a collection of their own, always indexed, that can be hidden
+Nothing here loads Whoosh, so the window can read these small files before the engine
+is loaded. The bundled articles are a collection of their own, always indexed, that can be hidden
 from results. The settings file is replaced atomically, so a crash never leaves it half
 written.
 """
@@ -13,11 +14,21 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import platformdirs
+
 from searchapp.core.errors import SearchAppError
 
 log = logging.getLogger(__name__)
 
 SETTINGS_FILE = "collections.json"
+
+
+def default_data_dir() -> Path:
+    """Where the index lives unless --data-dir or SEARCHAPP_DATA_DIR says otherwise."""
+    override = os.environ.get("SEARCHAPP_DATA_DIR")
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_data_dir("searchapp", appauthor=False))
 
 
 @dataclass

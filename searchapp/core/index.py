@@ -29,7 +29,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import platformdirs
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
@@ -38,7 +37,7 @@ from whoosh.util.filelock import FileLock, try_for
 from whoosh.writing import LockError, SegmentWriter
 
 from searchapp.core import compat  # noqa: F401  (mends Whoosh 2.7.4 first)
-from searchapp.core.collections import load_settings
+from searchapp.core.collections import default_data_dir, load_settings
 from searchapp.core.documents import Document, read_document
 from searchapp.core.errors import (
     IndexBusyError,
@@ -61,14 +60,6 @@ REPORT_FILE = "last-index-report.json"
 
 # How long a writer waits for another SearchApp process to finish writing.
 WRITER_WAIT_SECONDS = 10.0
-
-
-def default_data_dir() -> Path:
-    """Where the index lives unless --data-dir or SEARCHAPP_DATA_DIR says otherwise."""
-    override = os.environ.get("SEARCHAPP_DATA_DIR")
-    if override:
-        return Path(override).expanduser()
-    return Path(platformdirs.user_data_dir("searchapp", appauthor=False))
 
 
 def bundled_seeds_dir() -> Path:

@@ -87,6 +87,14 @@ class DocumentView:
     pages: tuple[int, ...] = ()  # where each page starts in body (PDF); see page_at
 
 
+def snapshot_key(data_dir: Path, sort: str) -> str:
+    """What a snapshot depends on besides the files: the sort order and hidden folders."""
+    from searchapp.core.collections import load_settings
+
+    hidden = "bundled" if load_settings(data_dir).hide_bundled else ""
+    return f"{sort}|hidden={hidden}"
+
+
 def save_snapshot(data_dir: Path, results: SearchResults, key: str) -> None:
     """Keep the list the window shows for an empty query, to show it at the next start."""
     record = {

@@ -157,6 +157,11 @@ class SearchWorker(QObject):
             log.exception("Unexpected failure while searching for %r", text)
             self.searchFailed.emit(request_id, f"The search failed: {exc}", False)
             return
+        if not text.strip() and (filters is None or filters.query() is None):
+            from searchapp.core.results import save_snapshot, snapshot_key
+
+            data_dir = self._library.data_dir
+            save_snapshot(data_dir, results, snapshot_key(data_dir, sort))
         self.searchFinished.emit(request_id, results)
 
     @Slot(int, str, str)

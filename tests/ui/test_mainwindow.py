@@ -312,3 +312,22 @@ def test_dialogs_and_accessible_names(qtbot, window: MainWindow) -> None:
     assert box is not None
     assert "F3" in box.text() and "Ctrl+L" in box.text()
     box.close()
+
+
+def test_next_start_paints_the_last_list_before_the_engine_answers(qtbot, make_window) -> None:
+    first = make_window()  # its empty-query list is kept as the snapshot
+    titles = [first.results_model.data(first.results_model.index(row, 0))
+              for row in range(first.results_model.rowCount())]
+    first.close()
+
+    second = MainWindow()
+    qtbot.addWidget(second)
+    second.show()
+    second._show_snapshot()  # what start() does before it asks the search lane anything
+    assert second.results_model.rowCount() == len(titles) == 5
+    assert [second.results_model.data(second.results_model.index(row, 0))
+            for row in range(5)] == titles
+    assert second.count_label.text().startswith("5 articles")
+    with qtbot.waitSignal(second.resultsShown, timeout=TIMEOUT_MS):
+        second.start()  # the real list replaces it
+    assert second.results_model.rowCount() == 5
