@@ -25,8 +25,13 @@ import time
 from pathlib import Path
 
 T0 = time.perf_counter()
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# run.py points SEARCHAPP_CODE at a snapshot of searchapp/ taken with the build, so the
+# code that reads an index is the code that wrote it even while searchapp/ is being edited.
+sys.path.insert(0, os.environ.get("SEARCHAPP_CODE") or str(Path(__file__).resolve().parent.parent))
 
+if os.environ.get("BENCH_PATCHES"):  # prototype optimisations (bench/experiments only)
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "experiments"))
+    import perf_patches  # noqa: F401,E402
 from searchapp.core.index import Collection, Library  # noqa: E402
 from searchapp.core.search import search, show  # noqa: E402
 
