@@ -54,3 +54,13 @@ def test_period_to_filter(seeds_library):
 def test_bad_period_kind(seeds_library):
     with pytest.raises(ValueError):
         timeline(seeds_library, "", by="week")
+
+
+def test_several_segments(make_library, tmp_path):
+    library = make_library({"a.txt": " date 2020-05-01 A\nrust one", "b.txt": "B\nrust two"})
+    (tmp_path / "docs" / "c.txt").write_text(" date 2021-06-02 C\nrust three", encoding="utf-8")
+    library.refresh()
+    with library.searcher() as searcher:
+        assert len(searcher.reader().leaf_readers()) >= 2  # an update adds a segment
+    result = timeline(library, "rust", by="month")
+    assert counts(result) == {"2020-05": 1, "2021-06": 1} and result.undated == 1
