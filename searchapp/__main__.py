@@ -4,4 +4,6 @@ import sys
 
 from searchapp.cli import main
 
-sys.exit(main())
+# Guarded: indexing worker processes import this module again and must not rerun the app.
+if __name__ == "__main__":
+    sys.exit(main())

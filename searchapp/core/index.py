@@ -14,10 +14,15 @@ generation; Whoosh replaces its table of contents atomically at commit.
 
 from __future__ import annotations
 
+import collections
+import concurrent.futures
 import datetime as dt
+import functools
 import hashlib
+import itertools
 import json
 import logging
+import multiprocessing
 import os
 import re
 import shutil
@@ -47,7 +52,13 @@ from searchapp.core.errors import (
 )
 from searchapp.core.formats import READERS
 from searchapp.core.quotes import extract_quote_spans
-from searchapp.core.schema import SCHEMA_VERSION, TOKEN_PATTERN, build_schema, weighting
+from searchapp.core.schema import (
+    SCHEMA_VERSION,
+    TOKEN_PATTERN,
+    build_schema,
+    pre_analyse,
+    weighting,
+)
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +68,28 @@ CancelCallback = Callable[[], bool]
 BUNDLED_COLLECTION = "bundled"
 INDEXED_SUFFIXES = frozenset(READERS)
 REPORT_FILE = "last-index-report.json"
+
+# A full build of this many files or more reads and analyses them in worker processes,
+# PARALLEL_BATCH files per task, one worker per core up to MAX_WORKERS.
+PARALLEL_MIN_FILES = 500
+PARALLEL_BATCH = 16
+MAX_WORKERS = 4
+
+# The full build's in-memory posting pool. Whoosh spills it to disk a posting at a time
+# (pickled) and merges the runs at commit: on 6,258 documents a 256 MB pool spent 30 of
+# 82 s doing that, and the build took 51.9 s against 31.7 s with 1,024 MB (peak RSS 484 MB
+# against 781 MB). Machines with less than 8 GB keep the small pool.
+BUILD_MEMORY_MB = 1024
+SMALL_MACHINE_BUILD_MEMORY_MB = 256
+
+
+def _build_memory_mb() -> int:
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return SMALL_MACHINE_BUILD_MEMORY_MB
+    return BUILD_MEMORY_MB if total >= 8 * 1024**3 else SMALL_MACHINE_BUILD_MEMORY_MB
+
 
 # How long a writer waits for another SearchApp process to finish writing.
 WRITER_WAIT_SECONDS = 10.0
@@ -222,6 +255,58 @@ def _abandon(writer) -> None:
     if lock is not None and getattr(lock, "fd", None) is not None:
         lock.release()
     writer.is_closed = True
+
+
+def _document_values(document: Document, collection: str, size: int, mtime: int,
+                     digest: str) -> dict:
+    """The field values of one document, as add_document takes them."""
+    return {
+        "path": document.path,
+        "title": document.title,
+        "body": document.body,
+        "spell": _distinct_words(f"{document.title}\n{document.body}"),
+        "date": _as_datetime(document.date),
+        "dated": 1 if document.date else 0,
+        "collection": collection,
+        "kind": Path(document.path).suffix.lower().lstrip("."),
+        "pages": list(document.pages) if document.pages else None,
+        "quotes": [list(span) for span in extract_quote_spans(document.body)] or None,
+        "size": size,
+        "mtime": mtime,
+        "digest": digest,
+    }
+
+
+def _read_for_index(collection: str, path_text: str, analyse: bool = False) -> tuple:
+    """Read one file into field values: ("ok", path, digest, values) or ("failed", path,
+    reason). With ``analyse``, the text fields come already analysed (worker processes)."""
+    path = Path(path_text)
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            # A pipe would block the read forever and a device (a link to /dev/zero) would
+            # never end: only regular files are read.
+            return ("failed", path_text, "not a regular file (a pipe or a device)")
+        document = read_document(path)
+        digest = _digest(document.text.encode("utf-8"))
+    except UnreadableDocumentError as exc:
+        return ("failed", path_text, str(exc).removeprefix(f"{path}: "))
+    except OSError as exc:
+        return ("failed", path_text, f"cannot be read ({exc.strerror})")
+    values = _document_values(document, collection, info.st_size, info.st_mtime_ns, digest)
+    if analyse:
+        values = pre_analyse(_worker_schema(), values)
+    return ("ok", path_text, digest, values)
+
+
+@functools.cache
+def _worker_schema():
+    return build_schema()
+
+
+def _read_batch_for_index(batch: list[tuple[str, str]]) -> list[tuple]:
+    """Run in a worker process: read and analyse a batch of files."""
+    return [_read_for_index(collection, path, analyse=True) for collection, path in batch]
 
 
 class Library:
@@ -436,17 +521,20 @@ class Library:
             try:
                 generation_dir.mkdir(parents=True)
                 index = _Storage(str(generation_dir)).create_index(self.schema)
-                writer = _open_writer(index, limitmb=256)
+                writer = _open_writer(index, limitmb=_build_memory_mb())
                 try:
                     files = [(c, p) for c in self.collections for p in list_files(c)]
-                    for done, (collection, path) in enumerate(files):
-                        if cancel and cancel():
-                            report.cancelled = True
-                            break
-                        if progress:
-                            progress(done, len(files), str(path))
-                        if self._add_file(writer, collection, path, report):
-                            report.added += 1
+                    if len(files) >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1:
+                        self._add_files_in_parallel(writer, files, report, progress, cancel)
+                    else:
+                        for done, (collection, path) in enumerate(files):
+                            if cancel and cancel():
+                                report.cancelled = True
+                                break
+                            if progress:
+                                progress(done, len(files), str(path))
+                            if self._add_file(writer, collection, path, report):
+                                report.added += 1
                     if progress:
                         progress(len(files), len(files), "")
                     writer.commit(optimize=True)
@@ -632,43 +720,66 @@ class Library:
     def _add_file(self, writer, collection: Collection, path: Path,
                   report: IndexReport) -> str | None:
         """Add one file; return its content digest, or None (with the reason recorded)."""
-        try:
-            info = path.stat()
-            if not stat.S_ISREG(info.st_mode):
-                # A pipe would block the read forever and a device (a link to /dev/zero)
-                # would never end: only regular files are read.
-                report.failed.append((str(path), "not a regular file (a pipe or a device)"))
-                return None
-            document = read_document(path)
-            digest = _digest(document.text.encode("utf-8"))
-        except UnreadableDocumentError as exc:
-            report.failed.append((str(path), str(exc).removeprefix(f"{path}: ")))
+        outcome = _read_for_index(collection.name, str(path))
+        return self._add_read(writer, outcome, report)
+
+    def _add_read(self, writer, outcome: tuple, report: IndexReport) -> str | None:
+        """Add what _read_for_index produced (here or in a worker process)."""
+        if outcome[0] == "failed":
+            report.failed.append((outcome[1], outcome[2]))
             return None
-        except OSError as exc:
-            report.failed.append((str(path), f"cannot be read ({exc.strerror})"))
-            return None
-        self._write_document(writer, document, collection, info.st_size, info.st_mtime_ns,
-                             digest)
+        _, _, digest, values = outcome
+        writer.add_document(**values)
         return digest
 
-    @staticmethod
-    def _write_document(writer, document: Document, collection: Collection, size: int,
-                        mtime: int, digest: str) -> None:
-        writer.add_document(
-            path=document.path,
-            title=document.title,
-            body=document.body,
-            spell=_distinct_words(f"{document.title}\n{document.body}"),
-            date=_as_datetime(document.date),
-            dated=1 if document.date else 0,
-            collection=collection.name,
-            kind=Path(document.path).suffix.lower().lstrip("."),
-            pages=list(document.pages) if document.pages else None,
-            quotes=[list(span) for span in extract_quote_spans(document.body)] or None,
-            size=size,
-            mtime=mtime,
-            digest=digest,
-        )
+    def _add_files_in_parallel(self, writer, files: list[tuple[Collection, Path]],
+                               report: IndexReport, progress: ProgressCallback | None,
+                               cancel: CancelCallback | None) -> None:
+        """Read and analyse files in worker processes (one per core) while this process,
+        the single writer, adds their postings in order. At most a few batches are in
+        flight, so memory stays bounded however large the folder."""
+        workers = min(os.cpu_count() or 1, MAX_WORKERS)
+        context = multiprocessing.get_context("spawn")  # safe beside the window's threads
+        pending: collections.deque = collections.deque()
+        items = iter(files)
+        done = 0
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+            try:
+                while True:
+                    while len(pending) < workers * 4:
+                        batch = list(itertools.islice(items, PARALLEL_BATCH))
+                        if not batch:
+                            break
+                        future = None
+                        try:
+                            future = pool.submit(_read_batch_for_index,
+                                                 [(c.name, str(p)) for c, p in batch])
+                        except concurrent.futures.process.BrokenProcessPool:
+                            pass  # read here, below
+                        pending.append((batch, future))
+                    if not pending:
+                        break
+                    batch, future = pending.popleft()
+                    try:
+                        outcomes = future.result() if future is not None else None
+                    except concurrent.futures.process.BrokenProcessPool:
+                        outcomes = None
+                    if outcomes is None:
+                        log.warning("An indexing worker stopped; reading its files here")
+                        outcomes = [_read_for_index(c.name, str(p)) for c, p in batch]
+                    for (_collection, path), outcome in zip(batch, outcomes, strict=True):
+                        if cancel and cancel():
+                            report.cancelled = True
+                            return
+                        if progress:
+                            progress(done, len(files), str(path))
+                        if self._add_read(writer, outcome, report):
+                            report.added += 1
+                        done += 1
+            finally:
+                for _batch, future in pending:
+                    if future is not None:
+                        future.cancel()
 
     def _save_report(self, report: IndexReport) -> None:
         """Keep the files that could not be indexed, for `searchapp status` and the window."""

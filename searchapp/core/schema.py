@@ -11,7 +11,7 @@ from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter,
 from whoosh.lang.porter import stem
 
 # Bump whenever the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 3  # 3: the quotation spans of each body (``quotes``)
+SCHEMA_VERSION = 4  # 3: the quotation spans of each body (``quotes``)
 
 # The weight of a title match next to a body match. Tuned on SciFact's training queries
 # (bench/RELEVANCE.md): 2.0 gave nDCG@10 0.6145, 1.0 0.6576, 0.35 0.6808 with the
@@ -109,6 +109,48 @@ STOP_WORDS = frozenset(
 STOP_STEMS = _stems(" ".join(STOP_WORDS))
 
 
+class PreAnalyzed:
+    """The postings of one field value, produced by analysis in another process (the full
+    build analyses documents on every core; the single writer only adds the postings)."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: list) -> None:
+        self.items = items
+
+
+class _AcceptsPreAnalyzed:
+    def index(self, value, **kwargs):
+        if isinstance(value, PreAnalyzed):
+            return iter(value.items)
+        return super().index(value, **kwargs)
+
+
+class TextField(_AcceptsPreAnalyzed, fields.TEXT):
+    """Whoosh's TEXT, also accepting postings analysed elsewhere."""
+
+
+class WordsField(_AcceptsPreAnalyzed, fields.FieldType):
+    """A plain Whoosh field type, also accepting postings analysed elsewhere."""
+
+
+ANALYSED_FIELDS = ("title", "body", "spell")
+
+
+def pre_analyse(schema: fields.Schema, values: dict) -> dict:
+    """Field values for add_document with the text fields analysed here, their stored text
+    passed on as Whoosh's ``_stored_<field>`` values."""
+    prepared = dict(values)
+    for name in ANALYSED_FIELDS:
+        value = values.get(name)
+        if value is None:
+            continue
+        prepared[name] = PreAnalyzed(list(schema[name].index(value)))
+        if schema[name].stored:
+            prepared[f"_stored_{name}"] = value
+    return prepared
+
+
 def build_schema() -> fields.Schema:
     """The fields of every indexed document."""
     stemmed = stemming_analyzer()
@@ -116,14 +158,14 @@ def build_schema() -> fields.Schema:
         path=fields.ID(unique=True, stored=True, sortable=True),
         # Character offsets are stored with positions, so highlighting reads match spans from
         # the index instead of analysing the text again.
-        title=fields.TEXT(
+        title=TextField(
             analyzer=stemmed, stored=True, chars=True, multitoken_query="phrase"
         ),
-        body=fields.TEXT(
+        body=TextField(
             analyzer=stemmed, stored=True, chars=True, multitoken_query="phrase"
         ),
         # Unstemmed words of title and body, so "did you mean" suggests words, not stems.
-        spell=fields.FieldType(formats.Existence(), analyzer=plain_analyzer(), scorable=False),
+        spell=WordsField(formats.Existence(), analyzer=plain_analyzer(), scorable=False),
         date=fields.DATETIME(stored=True, sortable=True),
         dated=fields.NUMERIC(int, bits=32, sortable=True),
         collection=fields.ID(stored=True, sortable=True),

@@ -43,7 +43,7 @@ def test_failed_rebuild_leaves_the_old_index_serving(tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(Library, "_write_document", staticmethod(broken))
+    monkeypatch.setattr(Library, "_add_read", broken)
     with pytest.raises(Exception, match="No space left"):
         library.rebuild()
     assert _generations(library) == before
@@ -129,3 +129,18 @@ def test_missing_collection_folder_leaves_an_empty_index(tmp_path):
     library = Library(tmp_path / "data", collections=[Collection("gone", tmp_path / "nope")])
     assert library.ensure_ready().rebuilt
     assert search(library, "").total == 0
+
+
+def test_parallel_build_indexes_exactly_what_a_serial_one_does(tmp_path, monkeypatch):
+    serial = Library(tmp_path / "serial")
+    serial.ensure_ready()
+    monkeypatch.setattr(index_module, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(index_module, "PARALLEL_BATCH", 2)
+    parallel = Library(tmp_path / "parallel")
+    report = parallel.ensure_ready()
+    assert report.added == 5 and not report.failed
+    for query in ("pull", '"kiss the ring"', "Clooney", ""):
+        first, second = search(serial, query), search(parallel, query)
+        assert [(h.path, h.snippet, h.matches) for h in first.hits] == \
+            [(h.path, h.snippet, h.matches) for h in second.hits]
+        assert first.total == second.total
