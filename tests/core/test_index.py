@@ -144,3 +144,16 @@ def test_parallel_build_indexes_exactly_what_a_serial_one_does(tmp_path, monkeyp
         assert [(h.path, h.snippet, h.matches) for h in first.hits] == \
             [(h.path, h.snippet, h.matches) for h in second.hits]
         assert first.total == second.total
+
+
+def test_opening_the_index_does_not_copy_its_segments_into_memory(seeds_library):
+    # The compound segment is read through its memory map (searchapp.core.compat).
+    from whoosh.filedb import compound
+
+    from searchapp.core import compat
+
+    assert compound.BufferFile is compat._MappedSubFile
+    with seeds_library.searcher() as searcher:
+        postings = searcher.reader()._terms._dbfile  # the segment's postings file
+        assert isinstance(postings.file, compat._ViewFile)
+    assert search(seeds_library, '"kiss the ring"').total == 2
