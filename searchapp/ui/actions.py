@@ -95,6 +95,36 @@ class Actions(QObject):
         self.refresh_index = make(
             "&Update index", keys(QKeySequence.StandardKey.Refresh),
             QStyle.StandardPixmap.SP_BrowserReload, "Index added and changed files (F5)")
+        self.export_results = make(
+            "&Export Results…", keys("Ctrl+Shift+S"), QStyle.StandardPixmap.SP_DialogSaveButton,
+            "Save the results, with a citation for each, as CSV or Markdown")
+        self.group_by_story = make(
+            "&Group by story", keys("Ctrl+Shift+B"),
+            tip="Show each story once, with the other articles that cover it folded under it")
+        self.group_by_story.setCheckable(True)
+        self.show_timeline = make("&Timeline", keys("Ctrl+Shift+T"),
+                                  tip="Chart the matching documents by year or month")
+        self.show_timeline.setCheckable(True)
+        self.show_timeline.setChecked(True)
+        self.show_related = make("&Related articles", keys("Ctrl+Shift+R"),
+                                 tip="List the articles most like the open one under it")
+        self.show_related.setCheckable(True)
+        self.show_related.setChecked(True)
+        self.show_quotations = make("&Quotations", keys("F9"),
+                                    tip="Show the quotation panel: who printed which words, "
+                                        "and who ran them first")
+        self.show_quotations.setCheckable(True)
+        self.search_quotations = make(
+            "Search &Quotations…", keys("Ctrl+Shift+Q"),
+            tip="Find a quotation in every document that prints it (Ctrl+Shift+Q)")
+        self.track_quotation = make(
+            "&Track This Quotation", keys("Ctrl+T"),
+            tip="Find every document that prints the selected words, and who ran them first")
+        self.track_quotation.setEnabled(False)
+        self.compare_selected = make(
+            "&Compare Two Accounts", keys("Ctrl+Shift+D"),
+            tip="Select two results (Ctrl+click), then compare them side by side")
+        self.compare_selected.setEnabled(False)
         self.quit = make("&Quit", keys(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
         self.recent_searches = make("Recent searches", keys("Alt+Down"))
         self.syntax_help = make(
@@ -124,12 +154,16 @@ class Actions(QObject):
             ("From the search box into the results", "Down"),
             ("Move through the results", "Up / Down"),
             ("Open the selected article's file", "Enter (in the results)"),
+            ("Show or fold a story's other articles (grouped)", "Right / Left"),
+            ("Select a second result to compare", "Ctrl+click"),
         ]
         for action in (self.focus_search, self.focus_results, self.focus_reader,
                        self.next_match, self.previous_match, self.open_file, self.copy_path,
                        *self.sort_actions.values(), self.recent_searches, self.add_folder,
-                       self.show_filters, self.refresh_index,
-                       self.syntax_help, self.shortcuts, self.quit):
+                       self.show_filters, self.refresh_index, self.export_results,
+                       self.group_by_story, self.show_timeline, self.show_related,
+                       self.show_quotations, self.search_quotations, self.track_quotation,
+                       self.compare_selected, self.syntax_help, self.shortcuts, self.quit):
             keys = " or ".join(
                 dict.fromkeys(s.toString(QKeySequence.SequenceFormat.NativeText)
                               for s in action.shortcuts()))

@@ -173,6 +173,14 @@ class FilterBar(QWidget):
                 action.setChecked(included)
                 self._on_collection_toggled(action)
 
+    def set_date_range(self, date_from: dt.date | None, date_to: dt.date | None) -> None:
+        """Both dates at once (a timeline bar's period), as one change."""
+        for edit, value in ((self.date_from, date_from), (self.date_to, date_to)):
+            edit.blockSignals(True)
+            edit.set_value(value)
+            edit.blockSignals(False)
+        self._changed()
+
     def set_kind_included(self, key: str, included: bool) -> None:
         action = self.kind_actions[key]
         action.setChecked(included)

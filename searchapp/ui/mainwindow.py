@@ -1,8 +1,13 @@
-"""The main window: query box, filters, result list and reader, wired to the two lanes.
+"""The main window: query box, filters, timeline, result list and reader (with related
+articles), the quotation panel and the comparison window, wired to the two lanes.
 
-Searches and document loads go to the search lane; every index write (the first build, the
-launch refresh, a folder added, a change seen by the folder watcher) goes to the index lane,
-one update at a time: requests that arrive meanwhile are folded into one follow-up run.
+Searches, document loads and every reading request (related articles, story clusters,
+quotations, comparisons, timeline counts) go to the search lane, whose Library is the only
+one read from; the extras are asked for after the results or the article are on screen, so
+they never slow a search, and a reply older than the newest request is dropped. Every
+index write (the first build, the launch refresh, a folder added, a change seen by the
+folder watcher) goes to the index lane, one update at a time: requests that arrive
+meanwhile are folded into one follow-up run.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QObject,
+    QPoint,
     QSettings,
     QSize,
     Qt,
@@ -53,6 +59,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QToolBar,
@@ -63,24 +70,35 @@ from PySide6.QtWidgets import (
 import searchapp
 from searchapp.ui import settings as setting_keys
 from searchapp.ui.actions import SORT_LABELS, Actions
+from searchapp.ui.compare_dialog import CompareDialog
 from searchapp.ui.filters import FilterBar
 from searchapp.ui.indexprogress import IndexProgress
 from searchapp.ui.labels import BUNDLED_COLLECTION
+from searchapp.ui.quote_panel import QuotationPanel
 from searchapp.ui.report import ReportDialog
 from searchapp.ui.results_delegate import ResultDelegate
-from searchapp.ui.results_model import ResultsModel
+from searchapp.ui.results_model import ResultRole, ResultsModel
 from searchapp.ui.searchbar import SYNTAX_HELP_HTML, SearchBar
+from searchapp.ui.timeline_chart import TimelineChart
 from searchapp.ui.viewer import ReaderView
 from searchapp.ui.watcher import FolderWatcher
 from searchapp.ui.workers import IndexLane, SearchLane
 
 if TYPE_CHECKING:
     from searchapp.core.index import IndexReport
+    from searchapp.core.quotes import QuoteOccurrence
+    from searchapp.core.related import StoryCluster
     from searchapp.core.results import DocumentView, SearchResults
 
 log = logging.getLogger(__name__)
 
 APP_NAME = "SearchApp"
+
+# The timeline keeps its old bars this long before saying it is counting: typing does not
+# make it flicker.
+TIMELINE_BUSY_DELAY_MS = 250
+# Other results offered under "Compare with" in a result's menu.
+COMPARE_MENU_ITEMS = 25
 
 ADD_FOLDER_HINT = ("Add a folder of documents with File › Add Folder… (Ctrl+Shift+O), "
                    "or drop a folder onto this window.")
@@ -138,6 +156,21 @@ class ResultsView(QListView):
             self.upFromTop.emit()
             event.accept()
             return
+        # Grouped by story: Right shows a story's other articles, Left folds them.
+        model = self.model()
+        row = self.currentIndex().row()
+        if isinstance(model, ResultsModel) and not event.modifiers() and row >= 0:
+            if event.key() == Qt.Key.Key_Right and model.set_expanded(row, True):
+                event.accept()
+                return
+            if event.key() == Qt.Key.Key_Left:
+                story = model.parent_row(row)
+                if model.is_expanded(story):
+                    if story != row:
+                        self.setCurrentIndex(model.index(story, 0))
+                    model.set_expanded(story, False)
+                    event.accept()
+                    return
         super().keyPressEvent(event)
 
     upFromTop = Signal()
@@ -156,6 +189,12 @@ class MainWindow(QMainWindow):
     collectionsChanged = Signal(list)  # the collections that are searched (not hidden)
     folderChangeFailed = Signal(str)
     reportShown = Signal(object)  # the report dict (or None) now in the report window
+    relatedShown = Signal(list)  # RelatedDocuments now under the reader
+    storiesShown = Signal(list)  # StoryClusters the result list is grouped by
+    timelineShown = Signal(object)  # Timeline now charted
+    quotationsShown = Signal(list)  # Quotations now in the quotation panel
+    comparisonShown = Signal(object)  # a CompareDialog that has its Comparison
+    exported = Signal(str)  # a file just written by an export
 
     def __init__(self, data_dir: Path | None = None,
                  settings: QSettings | None = None) -> None:
@@ -186,6 +225,16 @@ class MainWindow(QMainWindow):
         self._bundled_hidden = False
         self._first_list_shown = False
         self._sort = "relevance"
+        # The newest reading request for each part of the window ("quotations" covers
+        # both a query's quotations and a tracked selection); older replies are dropped.
+        self._reading: dict[str, int] = {}
+        self._compare_dialogs: dict[int, CompareDialog] = {}
+        self._quote_source: tuple[str, str] | None = None  # what the quotation panel shows
+        self._quote_description = ""
+        self._tracked_text: str | None = None  # a selection tracked with Ctrl+T
+        self._pending_span: tuple[str, int, int] | None = None  # path, span to show
+        self._regrouping = False  # the list is regrouped: the same article stays open
+        self._dock_sized = False  # the quotation panel got its first width
 
         self._build_widgets()
         self._build_menus()
@@ -217,7 +266,9 @@ class MainWindow(QMainWindow):
         self.results_view.setModel(self.results_model)
         self.results_view.setItemDelegate(ResultDelegate(self.results_view))
         self.results_view.setUniformItemSizes(True)
-        self.results_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Extended: Ctrl+click a second result to compare the two.
+        self.results_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.results_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.results_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.results_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.results_view.setAlternatingRowColors(True)
@@ -247,10 +298,18 @@ class MainWindow(QMainWindow):
         list_layout.addLayout(list_header)
         self.filter_bar = FilterBar(self.actions.clear_filters, list_pane)
         list_layout.addWidget(self.filter_bar)
+        self.timeline_chart = TimelineChart(list_pane)
+        list_layout.addWidget(self.timeline_chart)
+        self._timeline_timer = QTimer(self)
+        self._timeline_timer.setSingleShot(True)
+        self._timeline_timer.setInterval(TIMELINE_BUSY_DELAY_MS)
+        self._timeline_timer.timeout.connect(
+            lambda: self.timeline_chart.set_message("Counting…"))
         list_layout.addWidget(self.results_view, 1)
 
         self.reader = ReaderView(self.actions.previous_match, self.actions.next_match,
-                                 self.actions.open_file, self)
+                                 self.actions.open_file, self.actions.show_related,
+                                 self.actions.track_quotation, self)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
@@ -267,6 +326,10 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.info_label)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
+
+        self.quotation_panel = QuotationPanel(self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.quotation_panel)
+        self.quotation_panel.hide()
 
         self.index_progress = IndexProgress(self.actions.cancel_indexing, self)
         self.statusBar().addPermanentWidget(self.index_progress)
@@ -299,6 +362,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(actions.open_file)
         file_menu.addAction(actions.copy_path)
+        file_menu.addAction(actions.export_results)
         file_menu.addSeparator()
         file_menu.addAction(actions.refresh_index)
         file_menu.addAction(actions.cancel_indexing)
@@ -311,10 +375,19 @@ class MainWindow(QMainWindow):
         search_menu.addSeparator()
         for action in actions.sort_actions.values():
             search_menu.addAction(action)
+        search_menu.addSeparator()
+        search_menu.addAction(actions.search_quotations)
+        search_menu.addAction(actions.track_quotation)
+        search_menu.addAction(actions.compare_selected)
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(actions.show_bundled)
         view_menu.addAction(actions.show_filters)
         view_menu.addAction(actions.clear_filters)
+        view_menu.addSeparator()
+        view_menu.addAction(actions.group_by_story)
+        view_menu.addAction(actions.show_timeline)
+        view_menu.addAction(actions.show_related)
+        view_menu.addAction(actions.show_quotations)
         view_menu.addSeparator()
         view_menu.addAction(actions.focus_results)
         view_menu.addAction(actions.focus_reader)
@@ -340,6 +413,9 @@ class MainWindow(QMainWindow):
         worker.searchFailed.connect(self._on_search_failed)
         worker.documentLoaded.connect(self._on_document_loaded)
         worker.documentFailed.connect(self._on_document_failed)
+        worker.readingFinished.connect(self._on_reading_finished)
+        worker.readingFailed.connect(self._on_reading_failed)
+        worker.readingCancelled.connect(self._on_reading_cancelled)
         index_worker = self.index_lane.worker
         index_worker.indexProgress.connect(self._on_index_progress)
         index_worker.indexFinished.connect(self._on_index_finished)
@@ -358,6 +434,16 @@ class MainWindow(QMainWindow):
         self.info_label.linkActivated.connect(self._on_info_link)
         self.sort_combo.currentIndexChanged.connect(self._on_sort_combo)
         self.reader.matchChanged.connect(self._on_match_changed)
+        self.reader.related.articleActivated.connect(self.open_document)
+        self.timeline_chart.periodActivated.connect(self.show_period)
+        self.results_view.customContextMenuRequested.connect(self._show_result_menu)
+        self.results_view.selectionModel().selectionChanged.connect(
+            self._update_compare_action)
+        panel = self.quotation_panel
+        panel.searchRequested.connect(self._on_quote_search)
+        panel.occurrenceActivated.connect(self.open_occurrence)
+        panel.exported.connect(self._on_exported)
+        panel.visibilityChanged.connect(self._on_quotation_panel_visibility)
 
         actions = self.actions
         actions.focus_search.triggered.connect(self.focus_search)
@@ -381,6 +467,14 @@ class MainWindow(QMainWindow):
         actions.about.triggered.connect(self.show_about)
         actions.sort_group.triggered.connect(
             lambda action: self.set_sort(str(action.data())))
+        actions.export_results.triggered.connect(self.choose_export_file)
+        actions.group_by_story.toggled.connect(self._on_group_by_story_toggled)
+        actions.show_timeline.toggled.connect(self._on_show_timeline_toggled)
+        actions.show_related.toggled.connect(self._on_show_related_toggled)
+        actions.show_quotations.toggled.connect(self.quotation_panel.setVisible)
+        actions.search_quotations.triggered.connect(self.quotation_panel.focus_search)
+        actions.track_quotation.triggered.connect(self.track_selection)
+        actions.compare_selected.triggered.connect(self.compare_selected)
 
     # -- settings -------------------------------------------------------------------------
 
@@ -391,7 +485,7 @@ class MainWindow(QMainWindow):
             self.resize(self._default_size())
         state = setting_keys.read(settings, setting_keys.WINDOW_STATE)
         if not state.isEmpty():
-            self.restoreState(state)
+            self._dock_sized = self.restoreState(state)
         splitter = setting_keys.read(settings, setting_keys.SPLITTER_STATE)
         if splitter.isEmpty() or not self.splitter.restoreState(splitter):
             width = self.width()
@@ -408,6 +502,17 @@ class MainWindow(QMainWindow):
         filters_visible = setting_keys.read(settings, setting_keys.FILTERS_VISIBLE)
         self.actions.show_filters.setChecked(filters_visible)
         self.filter_bar.setVisible(filters_visible)
+        # Set before anything is searched, so no signal is needed (nor wanted) here.
+        for action, setting in ((self.actions.group_by_story, setting_keys.GROUP_BY_STORY),
+                                (self.actions.show_timeline, setting_keys.TIMELINE_VISIBLE),
+                                (self.actions.show_related, setting_keys.RELATED_VISIBLE)):
+            action.blockSignals(True)
+            action.setChecked(setting_keys.read(settings, setting))
+            action.blockSignals(False)
+        self.timeline_chart.setVisible(self.actions.show_timeline.isChecked())
+        self.reader.related.setVisible(True)
+        self.reader.related.list_view.setVisible(self.actions.show_related.isChecked())
+        self._sync_quotation_action()
 
     def _default_size(self) -> QSize:
         size = QSize(1180, 760)
@@ -429,6 +534,12 @@ class MainWindow(QMainWindow):
         self._save_filters()
         setting_keys.write(settings, setting_keys.FILTERS_VISIBLE,
                            self.actions.show_filters.isChecked())
+        setting_keys.write(settings, setting_keys.GROUP_BY_STORY,
+                           self.actions.group_by_story.isChecked())
+        setting_keys.write(settings, setting_keys.TIMELINE_VISIBLE,
+                           self.actions.show_timeline.isChecked())
+        setting_keys.write(settings, setting_keys.RELATED_VISIBLE,
+                           self.actions.show_related.isChecked())
         settings.sync()
 
     def _save_filters(self) -> None:
@@ -776,8 +887,13 @@ class MainWindow(QMainWindow):
         else:
             self.results_view.set_placeholder(self._empty_text(results))
             self.reader.show_message("No article to show.")
+            self.reader.related.clear()
             self._update_document_actions()
         self.resultsShown.emit(results)
+        # The extras are queued after the first article's load, behind what is on screen.
+        self._request_stories()
+        self._request_timeline()
+        self.refresh_quotations()
 
     def _empty_text(self, results: SearchResults) -> str:
         filtered = self.filter_bar.is_active()
@@ -810,9 +926,15 @@ class MainWindow(QMainWindow):
         noun = "result" if results.total == 1 else "results"
         if results.mode == "list":
             noun = "article" if results.total == 1 else "articles"
-        text = f"{results.total:,} {noun} · {milliseconds} ms"
+        stories = ""
+        if self.results_model.is_grouped():
+            count = sum(1 for row in range(self.results_model.rowCount())
+                        if not self.results_model.index(row, 0).data(ResultRole.Member))
+            stories = f" in {count:,} {'story' if count == 1 else 'stories'}"
+        text = f"{results.total:,} {noun}{stories} · {milliseconds} ms"
         if results.total > len(results.hits):
-            text = f"{results.total:,} {noun} (first {len(results.hits):,}) · {milliseconds} ms"
+            text = (f"{results.total:,} {noun} (first {len(results.hits):,}){stories} · "
+                    f"{milliseconds} ms")
         self.count_label.setText(text)
 
     @Slot(int, str, bool)
@@ -881,7 +1003,12 @@ class MainWindow(QMainWindow):
     @Slot(QModelIndex, QModelIndex)
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         hit = self.results_model.hit(current.row()) if current.isValid() else None
-        if hit is None:
+        if hit is None or self._regrouping:
+            return
+        document = self.reader.document
+        if self._pending_span is not None and document is not None \
+                and document.path == hit.path == self._pending_span[0]:
+            self._show_pending_span()
             return
         query = self._results.query if self._results is not None else ""
         self._requested_document_id = self.lane.load_document(hit.path, query)
@@ -893,14 +1020,382 @@ class MainWindow(QMainWindow):
         query = self._results.query if self._results is not None else ""
         self.reader.show_document(view, searched=bool(query.strip()))
         self._update_document_actions()
+        if self._pending_span is not None and self._pending_span[0] == view.path:
+            self._show_pending_span()
+        else:
+            self._pending_span = None
+        self._request_related(view.path)
+        self.refresh_quotations()
         self.documentShown.emit(view)
+
+    def _show_pending_span(self) -> None:
+        if self._pending_span is None:
+            return
+        _path, start, end = self._pending_span
+        self._pending_span = None
+        self.reader.show_span(start, end)
+
+    @Slot(str)
+    def open_document(self, path: str, span: tuple[int, int] | None = None) -> None:
+        """Show an article in the reader (selecting it in the list when it is listed),
+        with a span of its body marked and scrolled to."""
+        self._pending_span = (path, *span) if span is not None else None
+        row = self.results_model.row_of_path(path)
+        document = self.reader.document
+        if row >= 0:
+            if row == self.results_view.currentIndex().row() and document is not None \
+                    and document.path == path:
+                self._show_pending_span()
+                return
+            self.results_view.selectionModel().setCurrentIndex(
+                self.results_model.index(row, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            self.results_view.scrollTo(self.results_model.index(row, 0))
+            return
+        if document is not None and document.path == path:
+            self._show_pending_span()
+            return
+        # Not listed: the list keeps no current row, so choosing a row loads it again.
+        self.results_view.selectionModel().clear()
+        query = self._results.query if self._results is not None else ""
+        self._requested_document_id = self.lane.load_document(path, query)
 
     @Slot(int, str)
     def _on_document_failed(self, request_id: int, message: str) -> None:
         if request_id != self._requested_document_id:
             return
         self.reader.show_message(message)
+        self.reader.related.clear()
         self._update_document_actions()
+
+    # -- reading across accounts: requests and replies -----------------------------------
+
+    def _read(self, purpose: str, kind: str, *args: object) -> int:
+        request_id = self.lane.read(kind, *args)
+        self._reading[purpose] = request_id
+        return request_id
+
+    def _is_current(self, kind: str, request_id: int) -> bool:
+        purpose = "quotations" if kind in ("quote", "quotations") else kind
+        return self._reading.get(purpose) == request_id
+
+    @Slot(str, int, object)
+    def _on_reading_finished(self, kind: str, request_id: int, result: object) -> None:
+        if kind == "compare":
+            dialog = self._compare_dialogs.pop(request_id, None)
+            if dialog is not None:
+                dialog.set_comparison(result)  # type: ignore[arg-type]
+                self.comparisonShown.emit(dialog)
+            return
+        if not self._is_current(kind, request_id):
+            log.debug("Dropped the stale %s reply %d", kind, request_id)
+            return
+        if kind == "related":
+            self.reader.related.set_items(result)  # type: ignore[arg-type]
+            self.relatedShown.emit(result)
+        elif kind == "clusters":
+            self._apply_stories(result)  # type: ignore[arg-type]
+        elif kind == "timeline":
+            self._timeline_timer.stop()
+            self.timeline_chart.set_timeline(result)  # type: ignore[arg-type]
+            self.timelineShown.emit(result)
+        else:
+            self.quotation_panel.set_quotations(result,  # type: ignore[arg-type]
+                                                self._quote_description)
+            self.quotationsShown.emit(result)
+
+    @Slot(str, int, str)
+    def _on_reading_failed(self, kind: str, request_id: int, message: str) -> None:
+        if kind == "compare":
+            dialog = self._compare_dialogs.pop(request_id, None)
+            if dialog is not None:
+                dialog.set_failed(message)
+            return
+        if not self._is_current(kind, request_id):
+            return
+        if kind == "related":
+            self.reader.related.set_failed(message)
+        elif kind == "timeline":
+            self._timeline_timer.stop()
+            self.timeline_chart.set_message(message)
+        elif kind in ("quote", "quotations"):
+            self.quotation_panel.set_failed(message)
+        else:
+            self.statusBar().showMessage(message, 8_000)
+
+    @Slot(str, int)
+    def _on_reading_cancelled(self, kind: str, request_id: int) -> None:
+        # Only a query's quotations are stopped by a newer search: ask again for what the
+        # panel should show now (the same question, if the new search kept the query).
+        if kind == "quotations" and self._is_current(kind, request_id):
+            self._quote_source = None
+            self.refresh_quotations()
+
+    # -- related articles -----------------------------------------------------------------
+
+    def _request_related(self, path: str) -> None:
+        if not self.actions.show_related.isChecked():
+            return
+        self.reader.related.set_working()
+        self._read("related", "related", path)
+
+    @Slot(bool)
+    def _on_show_related_toggled(self, shown: bool) -> None:
+        setting_keys.write(self.settings, setting_keys.RELATED_VISIBLE, shown)
+        if shown and self.reader.document is not None:
+            self._request_related(self.reader.document.path)
+
+    # -- stories --------------------------------------------------------------------------
+
+    def _request_stories(self) -> None:
+        hits = self.results_model.hits()
+        if self.actions.group_by_story.isChecked() and len(hits) > 1:
+            self._read("clusters", "clusters", [hit.path for hit in hits])
+
+    @Slot(bool)
+    def _on_group_by_story_toggled(self, grouped: bool) -> None:
+        setting_keys.write(self.settings, setting_keys.GROUP_BY_STORY, grouped)
+        if grouped:
+            self._request_stories()
+        else:
+            self._reading.pop("clusters", None)  # a reply on its way is no longer wanted
+            self._regroup(None)
+
+    def _apply_stories(self, clusters: list[StoryCluster]) -> None:
+        if not self.actions.group_by_story.isChecked():
+            return
+        self._regroup([cluster.paths for cluster in clusters])
+        self.storiesShown.emit(clusters)
+
+    def _regroup(self, stories: list[tuple[str, ...]] | None) -> None:
+        """Group (or ungroup) the list, keeping the article that is open selected."""
+        model = self.results_model
+        current = model.hit(self.results_view.currentIndex().row())
+        self._regrouping = True
+        try:
+            model.set_stories(stories)
+            if current is not None:
+                row = model.row_of_path(current.path)
+                if row < 0:  # inside a folded story: show the story's others
+                    model.set_expanded(model.story_row(current.path), True)
+                    row = model.row_of_path(current.path)
+                if row >= 0:
+                    self.results_view.selectionModel().setCurrentIndex(
+                        model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+                    self.results_view.scrollTo(model.index(row, 0))
+        finally:
+            self._regrouping = False
+        if self._results is not None:
+            self._update_count(self._results)
+
+    # -- timeline -------------------------------------------------------------------------
+
+    def _request_timeline(self) -> None:
+        if not self.actions.show_timeline.isChecked() or self._results is None:
+            return
+        if not self._timeline_timer.isActive() and not self.timeline_chart.message():
+            self._timeline_timer.start()
+        self._read("timeline", "timeline", self._results.query,
+                   self.filter_bar.search_filters())
+
+    @Slot(bool)
+    def _on_show_timeline_toggled(self, shown: bool) -> None:
+        self.timeline_chart.setVisible(shown)
+        setting_keys.write(self.settings, setting_keys.TIMELINE_VISIBLE, shown)
+        if shown:
+            self._request_timeline()
+
+    @Slot(str)
+    def show_period(self, period: str) -> None:
+        """Narrow the results to one year or month of the timeline, through the filter
+        bar's dates (so it shows, and Clear filters undoes it)."""
+        from searchapp.core.timeline import period_filter
+
+        filters = period_filter(period, self.filter_bar.search_filters())
+        if not self.filter_bar.isVisible():
+            self.actions.show_filters.setChecked(True)
+        self.filter_bar.set_date_range(filters.date_from, filters.date_to)
+
+    # -- quotations -----------------------------------------------------------------------
+
+    def refresh_quotations(self) -> None:
+        """Ask for what the quotation panel should show, if it is open and that changed:
+        the quotation search's words; else the results' quotations; else, for an empty
+        query, the open article's quotations, each tracked across the collection."""
+        panel = self.quotation_panel
+        if panel.isHidden() or not self._library_ready:
+            return
+        field = panel.search_text()
+        query = self._results.query.strip() if self._results is not None else ""
+        document = self.reader.document
+        if field and field == self._tracked_text:
+            source, description = ("quote", field), f"Tracking “{_short(field)}”"
+        elif field:
+            source = ("query", field)
+            description = f"Quotations matching “{_short(field)}”"
+        elif query:
+            source = ("query", query)
+            description = f"Quotations in the results for “{_short(query)}”"
+        elif document is not None:
+            source = ("document", document.path)
+            title = document.title or Path(document.path).name
+            description = f"Quotations in “{_short(title)}”, tracked across every document"
+        else:
+            self._quote_source = None
+            panel.set_idle("Search for something, or open an article, to see its "
+                           "quotations.")
+            return
+        if source == self._quote_source:
+            return
+        self._quote_source = source
+        self._quote_description = description
+        panel.set_working(description)
+        if source[0] == "quote":
+            self._read("quotations", "quote", field)
+        else:
+            self._read("quotations", "quotations", *source)
+
+    @Slot(str)
+    def _on_quote_search(self, _text: str) -> None:
+        self._tracked_text = None
+        self.refresh_quotations()
+
+    @Slot(bool)
+    def _on_quotation_panel_visibility(self, visible: bool) -> None:
+        if visible and not self._dock_sized and not self.quotation_panel.isFloating():
+            # The first time it opens (no saved layout): a third of the window.
+            self._dock_sized = True
+            self.resizeDocks([self.quotation_panel], [max(420, self.width() * 2 // 5)],
+                             Qt.Orientation.Horizontal)
+        self._sync_quotation_action()
+        self.refresh_quotations()
+
+    def _sync_quotation_action(self) -> None:
+        action = self.actions.show_quotations
+        action.blockSignals(True)
+        action.setChecked(not self.quotation_panel.isHidden())
+        action.blockSignals(False)
+
+    @Slot()
+    def track_selection(self) -> None:
+        """Track the words selected in the reader: every document printing them."""
+        text = self.reader.selected_text()
+        if not text:
+            self.statusBar().showMessage("Select the words of a quotation in the article "
+                                         "first.", 5_000)
+            return
+        self._tracked_text = text
+        self.quotation_panel.search_field.setText(text)
+        self.quotation_panel.show()
+        self.quotation_panel.raise_()
+        self._sync_quotation_action()
+        self.refresh_quotations()
+
+    @Slot(object)
+    def open_occurrence(self, occurrence: QuoteOccurrence) -> None:
+        self.open_document(occurrence.path, (occurrence.start, occurrence.end))
+
+    # -- comparing two accounts -----------------------------------------------------------
+
+    def selected_hits(self) -> list:
+        rows = sorted(index.row() for index in self.results_view.selectionModel()
+                      .selectedIndexes())
+        return [hit for row in rows if (hit := self.results_model.hit(row)) is not None]
+
+    @Slot()
+    def _update_compare_action(self) -> None:
+        self.actions.compare_selected.setEnabled(len(self.selected_hits()) == 2)
+
+    @Slot()
+    def compare_selected(self) -> None:
+        hits = self.selected_hits()
+        if len(hits) != 2:
+            self.statusBar().showMessage("Select two results to compare (Ctrl+click the "
+                                         "second).", 5_000)
+            return
+        self.compare(hits[0].path, hits[1].path, hits[0].title, hits[1].title)
+
+    def compare(self, path_a: str, path_b: str, title_a: str = "",
+                title_b: str = "") -> CompareDialog:
+        """Open the side-by-side window; it fills in when the lane has compared them."""
+        dialog = CompareDialog(title_a or Path(path_a).name, title_b or Path(path_b).name,
+                               self)
+        request_id = self.lane.read("compare", path_a, path_b)
+        self._compare_dialogs[request_id] = dialog
+        dialog.destroyed.connect(lambda _object=None, number=request_id:
+                                 self._compare_dialogs.pop(number, None))
+        dialog.show()
+        return dialog
+
+    @Slot(QPoint)
+    def _show_result_menu(self, position: QPoint) -> None:
+        index = self.results_view.indexAt(position)
+        hit = self.results_model.hit(index.row()) if index.isValid() else None
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if hit is not None:
+            compare_menu = menu.addMenu("Compare &with")
+            others = [other for other in self.results_model.hits() if other.path != hit.path]
+            for other in others[:COMPARE_MENU_ITEMS]:
+                label = other.title or Path(other.path).name
+                action = compare_menu.addAction(
+                    self.fontMetrics().elidedText(label, Qt.TextElideMode.ElideRight, 420))
+                action.triggered.connect(
+                    lambda _checked=False, a=hit, b=other: self.compare(a.path, b.path,
+                                                                        a.title, b.title))
+            compare_menu.setEnabled(bool(others))
+            others_count = self.results_model.others(index.row())
+            if others_count:
+                expanded = self.results_model.is_expanded(index.row())
+                toggle = menu.addAction("Fold the other coverage" if expanded
+                                        else f"Show the {others_count} other articles")
+                row = index.row()
+                toggle.triggered.connect(
+                    lambda _checked=False, row=row, shown=not expanded:
+                    self.results_model.set_expanded(row, shown))
+        menu.addAction(self.actions.compare_selected)
+        menu.addSeparator()
+        menu.addAction(self.actions.group_by_story)
+        menu.addAction(self.actions.export_results)
+        menu.popup(self.results_view.viewport().mapToGlobal(position))
+
+    # -- export ---------------------------------------------------------------------------
+
+    @Slot()
+    def choose_export_file(self) -> None:
+        if not self.results_model.hits():
+            self.statusBar().showMessage("There are no results to export.", 5_000)
+            return
+        path, chosen = QFileDialog.getSaveFileName(
+            self, "Export Results", str(Path.home() / "results.csv"),
+            "CSV (*.csv);;Markdown (*.md)")
+        if path:
+            self.export_results(path, chosen)
+
+    def export_results(self, path: str, chosen_filter: str = "") -> bool:
+        """Write the listed results (in result order) with a citation each: Markdown for
+        .md (or the Markdown filter), CSV otherwise."""
+        from searchapp.core.export import results_csv, results_markdown, write_export
+
+        hits = self.results_model.hits()
+        markdown = Path(path).suffix.lower() in (".md", ".markdown") or (
+            not Path(path).suffix and "Markdown" in chosen_filter)
+        if not Path(path).suffix:
+            path += ".md" if markdown else ".csv"
+        query = self._results.query.strip() if self._results is not None else ""
+        text = results_markdown(hits, query) if markdown else results_csv(hits)
+        try:
+            write_export(Path(path), text)
+        except OSError as exc:
+            QMessageBox.warning(self, "Export Results", f"Could not write {path}: {exc}")
+            return False
+        self._on_exported(path)
+        return True
+
+    @Slot(str)
+    def _on_exported(self, path: str) -> None:
+        self.statusBar().showMessage(f"Exported to {path}.", 8_000)
+        self.exported.emit(path)
 
     @Slot(int, int)
     def _on_match_changed(self, current: int, total: int) -> None:
@@ -1027,6 +1522,8 @@ class MainWindow(QMainWindow):
         self.save_settings()
         if self.report_dialog is not None:
             self.report_dialog.close()
+        for dialog in list(self._compare_dialogs.values()):
+            dialog.close()
         self.index_lane.stop()
         self.lane.stop()
         super().closeEvent(event)
@@ -1037,3 +1534,9 @@ def _parse_date(text: str) -> dt.date | None:
         return dt.date.fromisoformat(text) if text else None
     except ValueError:
         return None
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """One line of at most ``limit`` characters, for labels that name a text."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"

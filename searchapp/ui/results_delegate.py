@@ -1,12 +1,23 @@
 """Paints a result row: bold title; date, file type (and page), folder and file name; and a
-snippet with marked matches."""
+snippet with marked matches. Grouped by story, a story's row says how many other articles
+cover it (a click there shows or folds them) and those articles are indented below it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QSize, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPointF,
+    QRect,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import (
     QFont,
     QFontMetrics,
+    QMouseEvent,
     QPainter,
     QPalette,
     QRegion,
@@ -23,6 +34,7 @@ from searchapp.ui.text_offsets import utf16_spans
 SNIPPET_LINES = 3
 MARGIN = 8
 SPACING = 3
+MEMBER_INDENT = 22  # how far a story's other articles are indented under it
 
 
 class ResultDelegate(QStyledItemDelegate):
@@ -35,6 +47,38 @@ class ResultDelegate(QStyledItemDelegate):
         height = (2 * MARGIN + title_metrics.height() + metrics.height() + SPACING
                   + SNIPPET_LINES * metrics.lineSpacing())
         return QSize(max(200, option.rect.width()), height)
+
+    @staticmethod
+    def _also_label(index: QModelIndex | QPersistentModelIndex) -> str:
+        also = str(index.data(ResultRole.Also) or "")
+        if not also:
+            return ""
+        return ("▾ " if index.data(ResultRole.Expanded) else "▸ ") + also
+
+    def also_rect(self, option: QStyleOptionViewItem,
+                  index: QModelIndex | QPersistentModelIndex) -> QRect:
+        """Where "▸ also covered by N articles" is painted (empty when the row has none)."""
+        label = self._also_label(index)
+        if not label:
+            return QRect()
+        metrics = QFontMetrics(option.font)
+        rect = option.rect.adjusted(MARGIN + 2, MARGIN, -MARGIN - 2, -MARGIN)
+        title_height = QFontMetrics(self._title_font(option.font)).height()
+        width = metrics.horizontalAdvance(label) + 12
+        return QRect(rect.right() - width + 1, rect.top() + title_height, width,
+                     metrics.height())
+
+    def editorEvent(self, event: QEvent, model: QAbstractItemModel,
+                    option: QStyleOptionViewItem,
+                    index: QModelIndex | QPersistentModelIndex) -> bool:
+        # A click on "also covered by N articles" shows or folds the story's others.
+        if event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent) \
+                and event.button() == Qt.MouseButton.LeftButton \
+                and self.also_rect(option, index).contains(event.position().toPoint()) \
+                and hasattr(model, "set_expanded"):
+            model.set_expanded(index.row(), not index.data(ResultRole.Expanded))
+            return True
+        return super().editorEvent(event, model, option, index)
 
     @staticmethod
     def _title_font(font: QFont) -> QFont:
@@ -65,6 +109,14 @@ class ResultDelegate(QStyledItemDelegate):
         rect = opt.rect.adjusted(MARGIN + 2, MARGIN, -MARGIN - 2, -MARGIN)
         painter.save()
         painter.setClipRect(opt.rect)
+        if index.data(ResultRole.Member):
+            # One of a story's other articles: indented, with a rule showing where it hangs.
+            painter.setPen(secondary)
+            guide = rect.left() + MEMBER_INDENT // 2 - 4
+            painter.drawLine(guide, opt.rect.top(), guide, opt.rect.bottom())
+            rect.setLeft(rect.left() + MEMBER_INDENT)
+        also = self._also_label(index)
+        also_area = self.also_rect(opt, index)
 
         # Title (bold, elided), then date, type, folder and file in the secondary colour.
         metrics = QFontMetrics(opt.font)
@@ -81,10 +133,16 @@ class ResultDelegate(QStyledItemDelegate):
         meta_parts = [index.data(ResultRole.Date), index.data(ResultRole.TypeAndPage),
                       index.data(ResultRole.Collection), index.data(ResultRole.FileName)]
         meta = "  ·  ".join(str(part) for part in meta_parts if part)
-        meta = metrics.elidedText(meta, Qt.TextElideMode.ElideMiddle, rect.width())
+        meta_width = rect.width() - (also_area.width() + 8 if also else 0)
+        meta = metrics.elidedText(meta, Qt.TextElideMode.ElideMiddle, max(0, meta_width))
         painter.setFont(opt.font)
-        painter.setPen(secondary)
         meta_top = rect.top() + line_height
+        if also:
+            link = palette.color(group, QPalette.ColorRole.Link)
+            painter.setPen(text_color if selected else link)
+            painter.drawText(also_area, int(Qt.AlignmentFlag.AlignRight
+                                            | Qt.AlignmentFlag.AlignVCenter), also)
+        painter.setPen(secondary)
         painter.drawText(QRect(rect.left(), meta_top, rect.width(), metrics.height()),
                          int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), meta)
 

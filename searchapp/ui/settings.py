@@ -38,6 +38,9 @@ FILTER_EXCLUDED_KINDS: Setting[list] = Setting("filters/excludedKinds", list, []
 FILTER_DATE_FROM: Setting[str] = Setting("filters/dateFrom", str, "")  # ISO date or ""
 FILTER_DATE_TO: Setting[str] = Setting("filters/dateTo", str, "")
 FILTERS_VISIBLE: Setting[bool] = Setting("window/filtersVisible", bool, True)
+GROUP_BY_STORY: Setting[bool] = Setting("preferences/groupByStory", bool, False)
+TIMELINE_VISIBLE: Setting[bool] = Setting("window/timelineVisible", bool, True)
+RELATED_VISIBLE: Setting[bool] = Setting("window/relatedVisible", bool, True)
 
 
 def read(settings: QSettings, setting: Setting[T]) -> T:

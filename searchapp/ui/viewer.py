@@ -3,7 +3,8 @@ current match; path) and the article as plain text with its matches.
 
 Document text is only ever given to Qt as plain text (``setPlainText``), so markup in an
 article is shown literally and nothing is loaded from anywhere. Matches are painted with
-``ExtraSelections``; the current one in a stronger colour.
+``ExtraSelections``; the current one in a stronger colour, and a quotation opened from the
+quotation panel in a colour of its own. Under the text, the related articles.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QPoint, Qt, Signal, Slot
 from PySide6.QtGui import QFont, QPalette, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QFrame,
@@ -27,8 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from searchapp.core.documents import page_at
-from searchapp.ui.colors import current_match_colors, match_colors
+from searchapp.ui.colors import current_match_colors, match_colors, quote_colors
 from searchapp.ui.labels import collection_label, type_and_page
+from searchapp.ui.related_panel import RelatedPanel
 from searchapp.ui.results_model import format_date
 from searchapp.ui.text_offsets import utf16_spans
 
@@ -60,13 +62,16 @@ class ReaderView(QWidget):
     matchChanged = Signal(int, int)  # current (1-based, 0 when none), total
 
     def __init__(self, previous_action: QAction, next_action: QAction,
-                 open_action: QAction, parent: QWidget | None = None) -> None:
+                 open_action: QAction, related_action: QAction, track_action: QAction,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("reader")
         self._document: DocumentView | None = None
         self._spans: list[tuple[int, int]] = []  # body matches in Qt (UTF-16) offsets
         self._current = -1
         self._searched = False
+        self._focus_span: tuple[int, int] | None = None  # a quotation shown, UTF-16
+        self._track_action = track_action
 
         self.title_label = QLabel(self)
         self.title_label.setObjectName("readerTitle")
@@ -118,6 +123,10 @@ class ReaderView(QWidget):
         self.text_view.setFrameShape(QFrame.Shape.NoFrame)
         self.text_view.document().setDocumentMargin(14)
         self.text_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.text_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.text_view.customContextMenuRequested.connect(self._show_context_menu)
+        self.text_view.copyAvailable.connect(track_action.setEnabled)
+        self.related = RelatedPanel(related_action, self)
 
         self.placeholder = QLabel(self)
         self.placeholder.setObjectName("readerPlaceholder")
@@ -146,6 +155,11 @@ class ReaderView(QWidget):
         article_layout.addWidget(self.toolbar)
         article_layout.addWidget(rule)
         article_layout.addWidget(self.text_view, 1)
+        related_rule = QFrame(article)
+        related_rule.setFrameShape(QFrame.Shape.HLine)
+        related_rule.setFrameShadow(QFrame.Shadow.Sunken)
+        article_layout.addWidget(related_rule)
+        article_layout.addWidget(self.related)
 
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.placeholder)
@@ -173,10 +187,44 @@ class ReaderView(QWidget):
     def match_spans(self) -> list[tuple[int, int]]:
         return list(self._spans)
 
+    def selected_text(self) -> str:
+        """The selection in the article as plain text (paragraph breaks as spaces)."""
+        return " ".join(self.text_view.textCursor().selectedText().replace(
+            "\u2029", " ").split())
+
+    def focus_span(self) -> tuple[int, int] | None:
+        """The quotation shown with ``show_span`` (UTF-16 offsets), or None."""
+        return self._focus_span
+
+    def show_span(self, start: int, end: int) -> None:
+        """Mark a span of the body (code points, as the core counts) in the quotation colour
+        and scroll it into the middle of the view."""
+        if self._document is None:
+            return
+        converted = utf16_spans(self._document.body, [(start, end)])[0]
+        if not 0 <= converted[0] <= converted[1] <= self.text_view.document().characterCount():
+            return
+        self._focus_span = converted
+        self._paint_matches()
+        cursor = QTextCursor(self.text_view.document())
+        cursor.setPosition(converted[1])
+        self.text_view.setTextCursor(cursor)
+        self.text_view.centerCursor()
+
+    @Slot(QPoint)
+    def _show_context_menu(self, position: QPoint) -> None:
+        menu = self.text_view.createStandardContextMenu(position)
+        menu.addSeparator()
+        menu.addAction(self._track_action)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.text_view.viewport().mapToGlobal(position))
+
     def show_message(self, message: str) -> None:
         """The empty state: no article, a line saying why."""
         self._document = None
         self._spans = []
+        self._focus_span = None
+        self._track_action.setEnabled(False)
         self._current = -1
         self.placeholder.setText(message)
         self.text_view.clear()
@@ -187,6 +235,8 @@ class ReaderView(QWidget):
         """Show an article; ``searched`` is False when it was listed, not found."""
         self._document = view
         self._searched = searched
+        self._focus_span = None
+        self._track_action.setEnabled(False)
         title = view.title or Path(view.path).name
         title_spans = view.title_matches if view.title else ()
         self.title_label.setText(marked_html(title, title_spans, self.palette()))
@@ -264,6 +314,18 @@ class ReaderView(QWidget):
             else:
                 char_format.setBackground(background)
                 char_format.setForeground(foreground)
+            selection.format = char_format
+            selections.append(selection)
+        if self._focus_span is not None:
+            quote_background, quote_foreground = quote_colors(palette)
+            selection = QTextEdit.ExtraSelection()
+            cursor = QTextCursor(document)
+            cursor.setPosition(self._focus_span[0])
+            cursor.setPosition(self._focus_span[1], QTextCursor.MoveMode.KeepAnchor)
+            selection.cursor = cursor
+            char_format = QTextCharFormat()
+            char_format.setBackground(quote_background)
+            char_format.setForeground(quote_foreground)
             selection.format = char_format
             selections.append(selection)
         self.text_view.setExtraSelections(selections)

@@ -17,6 +17,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,11 +31,18 @@ log = logging.getLogger(__name__)
 
 # How many hits a search brings back for the list; the count shows the full total.
 RESULT_LIMIT = 200
+# Related articles listed under the reader.
+RELATED_LIMIT = 6
+# Quotations listed in the quotation panel (and tracked for one document).
+QUOTATION_LIMIT = 60
 # At most this many folders are watched for changes (each costs an inotify watch).
 MAX_WATCHED_FOLDERS = 2_000
 # Progress is reported at most this often (plus the first and the last step), so indexing
 # thousands of small files does not flood the window with signals.
 PROGRESS_INTERVAL = 0.05
+
+
+READING_KINDS = ("related", "clusters", "timeline", "compare", "quote", "quotations")
 
 
 class SearchWorker(QObject):
@@ -51,6 +59,11 @@ class SearchWorker(QObject):
     collectionsChanged = Signal(list, bool)  # every collection's name, bundled hidden
     foldersChanged = Signal(list, list)  # folders added, folders removed
     folderChangeFailed = Signal(str)
+    # The reading features (related, clusters, quotations, compare, timeline): one pair of
+    # signals for all, keyed by the kind of request (see READING_KINDS).
+    readingFinished = Signal(str, int, object)  # kind, request id, plain result
+    readingFailed = Signal(str, int, str)  # kind, request id, message
+    readingCancelled = Signal(str, int)  # kind, request id: a newer request superseded it
 
     def __init__(self, data_dir: Path | None) -> None:
         super().__init__()
@@ -58,6 +71,8 @@ class SearchWorker(QObject):
         self._library: Library | None = None
         # Written by the window thread, read here: a plain int is enough for "newest id".
         self.latest_search_id = 0
+        # The newest request of each reading kind (written by the window thread).
+        self.latest_reading_ids: dict[str, int] = {}
 
     @Slot()
     def openLibrary(self) -> None:
@@ -186,6 +201,89 @@ class SearchWorker(QObject):
             return
         self.documentLoaded.emit(request_id, view)
 
+    @Slot(str, int, object)
+    def read(self, kind: str, request_id: int, args: tuple) -> None:
+        """Run one reading request (``_read_<kind>``) on this lane's Library: Whoosh
+        searchers are not thread-safe, so reads share the search thread."""
+        if request_id < self.latest_reading_ids.get(kind, 0):
+            return  # a newer request of the same kind is queued behind this one
+        from searchapp.core.errors import SearchAppError
+
+        if self._library is None:
+            self.readingFailed.emit(kind, request_id, "The index is not open yet.")
+            return
+        search_id = self.latest_search_id
+
+        def superseded() -> bool:
+            # A newer request of this kind, or (for a query's quotations) a newer search.
+            newer_search = kind == "quotations" and bool(args and args[0] == "query") \
+                and self.latest_search_id > search_id
+            return self.latest_reading_ids.get(kind, 0) > request_id or newer_search
+
+        try:
+            result = getattr(self, f"_read_{kind}")(self._library, superseded, *args)
+        except SearchAppError as exc:
+            self.readingFailed.emit(kind, request_id, str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - thread edge: log it and tell the person
+            log.exception("Unexpected failure in the %s request", kind)
+            self.readingFailed.emit(kind, request_id, f"That did not work: {exc}")
+            return
+        if superseded():
+            self.readingCancelled.emit(kind, request_id)
+            return
+        self.readingFinished.emit(kind, request_id, result)
+
+    @staticmethod
+    def _read_related(library: Library, _superseded: Callable[[], bool], path: str) -> list:
+        from searchapp.core.related import related
+
+        return related(library, path, limit=RELATED_LIMIT)
+
+    @staticmethod
+    def _read_clusters(library: Library, _superseded: Callable[[], bool],
+                       paths: list[str]) -> list:
+        from searchapp.core.related import cluster_stories
+
+        return cluster_stories(library, paths)
+
+    @staticmethod
+    def _read_timeline(library: Library, _superseded: Callable[[], bool], text: str,
+                       filters: SearchFilters | None) -> object:
+        from searchapp.core.timeline import timeline
+
+        by_year = timeline(library, text, by="year", filters=filters)
+        years = [int(p.period) for p in by_year.periods]
+        # Results within about two years read better month by month.
+        if years and years[-1] - years[0] < 2:
+            return timeline(library, text, by="month", filters=filters)
+        return by_year
+
+    @staticmethod
+    def _read_compare(library: Library, _superseded: Callable[[], bool], path_a: str,
+                      path_b: str) -> object:
+        from searchapp.core.compare import compare
+
+        return compare(library, path_a, path_b)
+
+    @staticmethod
+    def _read_quote(library: Library, _superseded: Callable[[], bool], text: str) -> list:
+        from searchapp.core.quotes import find_quote
+
+        return [find_quote(library, text)]
+
+    @staticmethod
+    def _read_quotations(library: Library, superseded: Callable[[], bool], source: str,
+                         value: str) -> list:
+        """``("query", text)``: the quotations of a query's documents (the engine reads at
+        most its 500 best); ``("document", path)``: each quotation of one document,
+        tracked across the collection."""
+        from searchapp.core.quotes import quotations
+
+        if source == "query":
+            return quotations(library, value, limit=QUOTATION_LIMIT, cancel=superseded)
+        return _document_quotations(library, value, superseded)
+
     @Slot()
     def loadReport(self) -> None:
         # Read here rather than on the index lane, which may be busy for minutes.
@@ -205,6 +303,31 @@ class SearchWorker(QObject):
         if self._library is not None:
             self._library.close()
             self._library = None
+
+
+def _document_quotations(library: Library, path: str,
+                         superseded: Callable[[], bool]) -> list:
+    """The quotations one document prints, each tracked (find_quote) to every document
+    that carries it; those that others carry too come first. The engine has no call for
+    this, so it is built from public ones: extract_quote_spans and find_quote."""
+    from searchapp.core.quotes import extract_quote_spans, find_quote
+    from searchapp.core.search import show
+
+    body = show(library, path, None).body
+    found = []
+    covered: set[int] = set()  # quotation starts of this document already listed
+    for start, end in extract_quote_spans(body)[:QUOTATION_LIMIT]:
+        if superseded():
+            break
+        if start in covered:
+            continue
+        quotation = find_quote(library, body[start:end])
+        own = [o for o in quotation.occurrences if o.path == path]
+        covered.update(o.quote_start for o in own)
+        if quotation.occurrences:
+            found.append(quotation)
+    found.sort(key=lambda q: -q.documents)  # stable: the document's order among equals
+    return found
 
 
 class _Lane(QObject):
@@ -238,6 +361,7 @@ class SearchLane(_Lane):
     _searchRequested = Signal(int, str, str, object)
     _documentRequested = Signal(int, str, str)
     _reportRequested = Signal()
+    _readingRequested = Signal(str, int, object)
     _closeRequested = Signal()
 
     worker: SearchWorker
@@ -250,6 +374,7 @@ class SearchLane(_Lane):
         self._searchRequested.connect(self.worker.search)
         self._documentRequested.connect(self.worker.loadDocument)
         self._reportRequested.connect(self.worker.loadReport)
+        self._readingRequested.connect(self.worker.read)
         self._closeRequested.connect(self.worker.closeLibrary)
         self._next_id = 0
 
@@ -285,6 +410,16 @@ class SearchLane(_Lane):
     def load_report(self) -> None:
         self.start()
         self._reportRequested.emit()
+
+    def read(self, kind: str, *args: object) -> int:
+        """Queue a reading request (one of READING_KINDS); returns its request id. The
+        answer is ``readingFinished``, ``readingFailed`` or ``readingCancelled``."""
+        if kind not in READING_KINDS:
+            raise ValueError(f"unknown reading request {kind!r}")
+        request_id = self._new_id()
+        self.worker.latest_reading_ids[kind] = request_id
+        self._readingRequested.emit(kind, request_id, tuple(args))
+        return request_id
 
     def stop(self) -> None:
         """Close the index on its own thread and end the thread."""

@@ -16,8 +16,8 @@ from searchapp.core.collections import load_settings
 from searchapp.core.formats import READERS
 from searchapp.core.index import BUNDLED_COLLECTION, IndexReport
 from searchapp.ui import settings as setting_keys
-from searchapp.ui.labels import BUNDLED_LABEL, KIND_GROUPS
 from searchapp.ui.labels import BUNDLED_COLLECTION as UI_BUNDLED_COLLECTION
+from searchapp.ui.labels import BUNDLED_LABEL, KIND_GROUPS
 from searchapp.ui.mainwindow import MainWindow
 from searchapp.ui.report import FailedFilesModel
 from searchapp.ui.results_model import ResultRole
