@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 
 from searchapp.ui.colors import is_dark, only_colors, variant_colors
 from searchapp.ui.labels import collection_label
+from searchapp.ui.models import ReadOnlyRows
 from searchapp.ui.results_model import format_date
 from searchapp.ui.text_offsets import utf16_spans
 
@@ -70,7 +71,7 @@ def similarity_text(similarity: float) -> str:
     return "=" if similarity >= 0.995 else f"≈ {round(similarity * 100)}%"
 
 
-class ComparisonModel(QAbstractTableModel):
+class ComparisonModel(ReadOnlyRows, QAbstractTableModel):
     """Rows are aligned segments; columns: account A, how alike, account B."""
 
     A, MARK, B = range(3)
@@ -164,12 +165,6 @@ class ComparisonModel(QAbstractTableModel):
         segment = self.segment(row)
         return segment.kind if segment is not None else ""
 
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                | Qt.ItemFlag.ItemNeverHasChildren)
-
 
 def _inside(passage: Passage, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The parts of body spans that fall inside a passage, relative to its text."""
@@ -181,7 +176,7 @@ def _inside(passage: Passage, spans: list[tuple[int, int]]) -> list[tuple[int, i
     return sorted(found)
 
 
-class DifferencesModel(QAbstractTableModel):
+class DifferencesModel(ReadOnlyRows, QAbstractTableModel):
     """The quotations the two accounts word differently: A's wording, B's wording."""
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -232,12 +227,6 @@ class DifferencesModel(QAbstractTableModel):
             return palette.color(QPalette.ColorRole.Text) if is_dark(palette) \
                 else QColor("#000000")
         return None
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                | Qt.ItemFlag.ItemNeverHasChildren)
 
 
 class SegmentDelegate(QStyledItemDelegate):

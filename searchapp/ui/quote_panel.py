@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QAbstractListModel,
     QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
@@ -43,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from searchapp.ui.labels import collection_label
+from searchapp.ui.models import ItemListModel, ReadOnlyRows
 from searchapp.ui.reading_views import BadgeRole, DetailRole, MessageListView, TwoLineDelegate
 from searchapp.ui.results_model import format_date
 
@@ -58,23 +58,8 @@ def documents_text(count: int) -> str:
     return f"{count} document{'s' if count != 1 else ''}"
 
 
-class QuotationsModel(QAbstractListModel):
+class QuotationsModel(ItemListModel):
     """Read-only list of ``Quotation``s: the wording, how many carry it, who ran it first."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._items: tuple[Quotation, ...] = ()
-
-    def set_items(self, items: list[Quotation] | tuple[Quotation, ...]) -> None:
-        self.beginResetModel()
-        self._items = tuple(items)
-        self.endResetModel()
-
-    def item(self, row: int) -> Quotation | None:
-        return self._items[row] if 0 <= row < len(self._items) else None
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
-        return 0 if parent is not None and parent.isValid() else len(self._items)
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -97,14 +82,8 @@ class QuotationsModel(QAbstractListModel):
             return item.first_note
         return None
 
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                | Qt.ItemFlag.ItemNeverHasChildren)
 
-
-class OccurrencesModel(QAbstractTableModel):
+class OccurrencesModel(ReadOnlyRows, QAbstractTableModel):
     """One row per printing of a quotation, side by side: the words printed; when (and
     whether it ran first, and whether the words differ); and where (article, outlet)."""
 
@@ -183,12 +162,6 @@ class OccurrencesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         return None
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                | Qt.ItemFlag.ItemNeverHasChildren)
 
 
 class QuotationPanel(QDockWidget):

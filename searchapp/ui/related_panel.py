@@ -7,9 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QAbstractListModel,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
@@ -24,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from searchapp.ui.labels import collection_label
+from searchapp.ui.models import ItemListModel
 from searchapp.ui.reading_views import BadgeRole, DetailRole, MessageListView, TwoLineDelegate
 from searchapp.ui.results_model import format_date
 
@@ -36,23 +35,8 @@ PathRole = Qt.ItemDataRole.UserRole + 1
 VISIBLE_ROWS = 3  # rows shown before the list scrolls
 
 
-class RelatedModel(QAbstractListModel):
+class RelatedModel(ItemListModel):
     """Read-only list of ``RelatedDocument``s, best first."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._items: tuple[RelatedDocument, ...] = ()
-
-    def set_items(self, items: list[RelatedDocument] | tuple[RelatedDocument, ...]) -> None:
-        self.beginResetModel()
-        self._items = tuple(items)
-        self.endResetModel()
-
-    def item(self, row: int) -> RelatedDocument | None:
-        return self._items[row] if 0 <= row < len(self._items) else None
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
-        return 0 if parent is not None and parent.isValid() else len(self._items)
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -80,12 +64,6 @@ class RelatedModel(QAbstractListModel):
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             return item.reason
         return None
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                | Qt.ItemFlag.ItemNeverHasChildren)
 
 
 class RelatedPanel(QWidget):

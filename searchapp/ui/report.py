@@ -28,8 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from searchapp.ui.models import ReadOnlyRows
 
-class FailedFilesModel(QAbstractTableModel):
+
+class FailedFilesModel(ReadOnlyRows, QAbstractTableModel):
     """(path, reason) rows; the first column shows the path, the file name first."""
 
     HEADERS = ("File", "Reason")
@@ -74,12 +76,6 @@ class FailedFilesModel(QAbstractTableModel):
                 and 0 <= section < len(self.HEADERS)):
             return self.HEADERS[section]
         return None
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                | Qt.ItemFlag.ItemNeverHasChildren)
 
 
 class ReportDialog(QDialog):

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from searchapp.ui.labels import collection_label, type_and_page
+from searchapp.ui.models import ReadOnlyRows
 
 if TYPE_CHECKING:
     from searchapp.core.results import SearchHit
@@ -54,7 +55,7 @@ class _Row(NamedTuple):
     member: bool  # one of the story's other articles (shown when it is expanded)
 
 
-class ResultsModel(QAbstractListModel):
+class ResultsModel(ReadOnlyRows, QAbstractListModel):
     """Read-only list of ``SearchHit``s, replaced as a whole after each search, optionally
     grouped into stories (lists of paths, best first, from the engine's clusters)."""
 
@@ -225,9 +226,3 @@ class ResultsModel(QAbstractListModel):
         if role == ResultRole.Member:
             return self._rows[index.row()].member
         return None
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                | Qt.ItemFlag.ItemNeverHasChildren)
