@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,18 +69,14 @@ from PySide6.QtWidgets import (
 import searchapp
 from searchapp.ui import settings as setting_keys
 from searchapp.ui.actions import SORT_LABELS, Actions
-from searchapp.ui.compare_dialog import CompareDialog
 from searchapp.ui.filters import FilterBar
 from searchapp.ui.indexprogress import IndexProgress
 from searchapp.ui.labels import BUNDLED_COLLECTION
-from searchapp.ui.quote_panel import QuotationPanel
-from searchapp.ui.report import ReportDialog
 from searchapp.ui.results_delegate import ResultDelegate
 from searchapp.ui.results_model import ResultRole, ResultsModel
 from searchapp.ui.searchbar import SYNTAX_HELP_HTML, SearchBar
 from searchapp.ui.timeline_chart import TimelineChart
 from searchapp.ui.viewer import ReaderView
-from searchapp.ui.watcher import FolderWatcher
 from searchapp.ui.workers import IndexLane, SearchLane
 
 if TYPE_CHECKING:
@@ -89,6 +84,12 @@ if TYPE_CHECKING:
     from searchapp.core.quotes import QuoteOccurrence
     from searchapp.core.related import StoryCluster
     from searchapp.core.results import DocumentView, SearchResults
+
+    # Made after the first list is painted, or on first use: their modules load then.
+    from searchapp.ui.compare_dialog import CompareDialog
+    from searchapp.ui.quote_panel import QuotationPanel
+    from searchapp.ui.report import ReportDialog
+    from searchapp.ui.watcher import FolderWatcher
 
 log = logging.getLogger(__name__)
 
@@ -100,12 +101,17 @@ TIMELINE_BUSY_DELAY_MS = 250
 # Other results offered under "Compare with" in a result's menu.
 COMPARE_MENU_ITEMS = 25
 
+# start() opens the index once the first list is painted, or after this long regardless.
+ENGINE_WAIT_LIMIT_MS = 500
+
 ADD_FOLDER_HINT = ("Add a folder of documents with File › Add Folder… (Ctrl+Shift+O), "
                    "or drop a folder onto this window.")
 
 
 def app_icon() -> QIcon:
     """The application icon, shipped inside the package, rendered crisp at each size."""
+    from importlib import resources
+
     try:
         data = resources.files("searchapp").joinpath("resources", "searchapp.svg").read_bytes()
     except OSError:
@@ -201,13 +207,16 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
-        self.setWindowIcon(app_icon())
         self.setAccessibleName(APP_NAME)
         self.settings = settings if settings is not None else QSettings(self)
         self._data_dir = data_dir
         self.lane = SearchLane(data_dir, self)
         self.index_lane = IndexLane(data_dir, self)
-        self.watcher = FolderWatcher(self)
+        self._watcher: FolderWatcher | None = None  # made when the index lane lists folders
+        self._quotation_panel: QuotationPanel | None = None  # made after the first list
+        self._extras_built = False
+        self._engine_opened = False  # start() asked the lanes to open the index
+        self._engine_waits = False  # ... once the first list has been painted
         self.actions = Actions(self)
         self.report_dialog: ReportDialog | None = None
 
@@ -327,10 +336,6 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
-        self.quotation_panel = QuotationPanel(self)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.quotation_panel)
-        self.quotation_panel.hide()
-
         self.index_progress = IndexProgress(self.actions.cancel_indexing, self)
         self.statusBar().addPermanentWidget(self.index_progress)
         self.statusBar().setSizeGripEnabled(True)
@@ -421,7 +426,6 @@ class MainWindow(QMainWindow):
         index_worker.indexFinished.connect(self._on_index_finished)
         index_worker.indexFailed.connect(self._on_index_failed)
         index_worker.foldersScanned.connect(self._on_folders_scanned)
-        self.watcher.changed.connect(self._on_folders_changed_on_disk)
         self.filter_bar.filtersChanged.connect(self._on_filters_changed)
 
         self.search_bar.searchRequested.connect(self.run_search)
@@ -439,11 +443,7 @@ class MainWindow(QMainWindow):
         self.results_view.customContextMenuRequested.connect(self._show_result_menu)
         self.results_view.selectionModel().selectionChanged.connect(
             self._update_compare_action)
-        panel = self.quotation_panel
-        panel.searchRequested.connect(self._on_quote_search)
-        panel.occurrenceActivated.connect(self.open_occurrence)
-        panel.exported.connect(self._on_exported)
-        panel.visibilityChanged.connect(self._on_quotation_panel_visibility)
+        self.firstListShown.connect(self._on_first_list_shown)
 
         actions = self.actions
         actions.focus_search.triggered.connect(self.focus_search)
@@ -471,10 +471,76 @@ class MainWindow(QMainWindow):
         actions.group_by_story.toggled.connect(self._on_group_by_story_toggled)
         actions.show_timeline.toggled.connect(self._on_show_timeline_toggled)
         actions.show_related.toggled.connect(self._on_show_related_toggled)
-        actions.show_quotations.toggled.connect(self.quotation_panel.setVisible)
-        actions.search_quotations.triggered.connect(self.quotation_panel.focus_search)
+        actions.show_quotations.toggled.connect(self._on_show_quotations_toggled)
+        actions.search_quotations.triggered.connect(self._on_search_quotations)
         actions.track_quotation.triggered.connect(self.track_selection)
         actions.compare_selected.triggered.connect(self.compare_selected)
+
+    # -- built after the first list ------------------------------------------------------
+
+    @Slot()
+    def _on_first_list_shown(self) -> None:
+        # After the slots of whoever waits for the first list, and after that frame.
+        if self._engine_waits:
+            QTimer.singleShot(0, self, self._open_engine)
+        QTimer.singleShot(0, self, self._build_extras)
+
+    @Slot()
+    def _build_extras(self) -> None:
+        """What the first frame does not show: the quotation panel (reopened if it was open
+        last time). Everything else waits for its first use."""
+        if self._extras_built:
+            return
+        self._extras_built = True
+        if QGuiApplication.windowIcon().isNull():
+            # run_window() gives the application its icon before the window exists; only
+            # a window made without it (tests, benchmarks) renders its own, here.
+            self.setWindowIcon(app_icon())
+            self.actions.about.setIcon(QIcon(self.windowIcon()))
+        _ = self.quotation_panel
+
+    @property
+    def quotation_panel(self) -> QuotationPanel:
+        """The quotation dock, made (and put back where it was last time) on first use."""
+        if self._quotation_panel is None:
+            from searchapp.ui.quote_panel import QuotationPanel
+
+            panel = QuotationPanel(self)
+            self._quotation_panel = panel
+            panel.hide()
+            panel.searchRequested.connect(self._on_quote_search)
+            panel.occurrenceActivated.connect(self.open_occurrence)
+            panel.exported.connect(self._on_exported)
+            panel.visibilityChanged.connect(self._on_quotation_panel_visibility)
+            # The window state was restored before the dock existed: its place, size and
+            # visibility from last time are applied now (reopening it if it was open).
+            if not self.restoreDockWidget(panel):
+                self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, panel)
+                panel.hide()
+            self._sync_quotation_action()
+        return self._quotation_panel
+
+    def _quotation_panel_open(self) -> bool:
+        return self._quotation_panel is not None and not self._quotation_panel.isHidden()
+
+    @Slot(bool)
+    def _on_show_quotations_toggled(self, shown: bool) -> None:
+        if shown or self._quotation_panel is not None:
+            self.quotation_panel.setVisible(shown)
+
+    @Slot()
+    def _on_search_quotations(self) -> None:
+        self.quotation_panel.focus_search()
+
+    @property
+    def watcher(self) -> FolderWatcher:
+        """Watches the indexed folders; made when the index lane first lists them."""
+        if self._watcher is None:
+            from searchapp.ui.watcher import FolderWatcher
+
+            self._watcher = FolderWatcher(self)
+            self._watcher.changed.connect(self._on_folders_changed_on_disk)
+        return self._watcher
 
     # -- settings -------------------------------------------------------------------------
 
@@ -524,6 +590,7 @@ class MainWindow(QMainWindow):
         return size
 
     def save_settings(self) -> None:
+        self._build_extras()  # so the window state keeps the quotation panel's place
         settings = self.settings
         setting_keys.write(settings, setting_keys.WINDOW_GEOMETRY, self.saveGeometry())
         setting_keys.write(settings, setting_keys.WINDOW_STATE, self.saveState())
@@ -555,24 +622,46 @@ class MainWindow(QMainWindow):
 
     def start(self) -> None:
         """Open the index for searching and, alongside, catch up with the files on disk on
-        the index lane (building the index on first use)."""
-        self._show_snapshot()
+        the index lane (building the index on first use).
+
+        When last time's list can be painted first, the engine waits until it has been:
+        loading it on the lanes' threads would otherwise compete with that paint."""
+        if (self._show_snapshot() and not self._first_list_shown
+                and self.isVisible() and not self.isMinimized()):
+            self._engine_waits = True
+            # In case that paint never comes (a window the system does not draw).
+            QTimer.singleShot(ENGINE_WAIT_LIMIT_MS, self, self._open_engine)
+        else:
+            self._open_engine()
+
+    @Slot()
+    def _open_engine(self) -> None:
+        if self._engine_opened:
+            return
+        self._engine_opened = True
+        self._engine_waits = False
         self.lane.open_library()
         self._request_index_update()
 
-    def _show_snapshot(self) -> None:
+    def _show_snapshot(self) -> bool:
         """Paint the list this window showed last time, before the engine has loaded; the
-        first real search replaces it a moment later (bench/startup.py measures both)."""
+        first real search replaces it a moment later (bench/startup.py measures both).
+        True when the list now has rows from it."""
         if self.search_bar.text().strip() or self.filter_bar.is_active():
-            return
-        from searchapp.core.collections import default_data_dir
+            return False
         from searchapp.core.results import load_snapshot, snapshot_key
 
-        data_dir = self._data_dir or default_data_dir()
+        data_dir = self._data_dir
+        if data_dir is None:  # platformdirs is only loaded when it has to be asked
+            from searchapp.core.collections import default_data_dir
+
+            data_dir = default_data_dir()
         snapshot = load_snapshot(data_dir, snapshot_key(data_dir, self._sort))
         if snapshot is not None and snapshot.hits:
             self.results_model.set_hits(snapshot.hits)
             self._update_count(snapshot)
+            return True
+        return False
 
     @Slot()
     def refresh_index(self) -> None:
@@ -834,6 +923,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def show_index_report(self) -> None:
         if self.report_dialog is None:
+            from searchapp.ui.report import ReportDialog
+
             self.report_dialog = ReportDialog(self)
             self.report_dialog.pathCopied.connect(
                 lambda text: self.statusBar().showMessage("Copied the file path.", 3_000))
@@ -1222,9 +1313,9 @@ class MainWindow(QMainWindow):
         """Ask for what the quotation panel should show, if it is open and that changed:
         the quotation search's words; else the results' quotations; else, for an empty
         query, the open article's quotations, each tracked across the collection."""
-        panel = self.quotation_panel
-        if panel.isHidden() or not self._library_ready:
+        if not self._quotation_panel_open() or not self._library_ready:
             return
+        panel = self.quotation_panel
         field = panel.search_text()
         query = self._results.query.strip() if self._results is not None else ""
         document = self.reader.document
@@ -1273,7 +1364,7 @@ class MainWindow(QMainWindow):
     def _sync_quotation_action(self) -> None:
         action = self.actions.show_quotations
         action.blockSignals(True)
-        action.setChecked(not self.quotation_panel.isHidden())
+        action.setChecked(self._quotation_panel_open())
         action.blockSignals(False)
 
     @Slot()
@@ -1318,6 +1409,8 @@ class MainWindow(QMainWindow):
     def compare(self, path_a: str, path_b: str, title_a: str = "",
                 title_b: str = "") -> CompareDialog:
         """Open the side-by-side window; it fills in when the lane has compared them."""
+        from searchapp.ui.compare_dialog import CompareDialog
+
         dialog = CompareDialog(title_a or Path(path_a).name, title_b or Path(path_b).name,
                                self)
         request_id = self.lane.read("compare", path_a, path_b)
@@ -1518,6 +1611,7 @@ class MainWindow(QMainWindow):
         return super().eventFilter(watched, event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._engine_opened = True  # a start() still waiting for the first paint gives up
         self._remember_query()
         self.save_settings()
         if self.report_dialog is not None:

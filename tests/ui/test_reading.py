@@ -299,3 +299,19 @@ def test_empty_query_lists_the_open_article_quotations(qtbot, window: MainWindow
         any(short(p) == "000" for p in q.paths) for q in shown.args[0])
     assert shown.args[0][0].documents >= 2  # the ones others printed too come first
     assert QModelIndex() != panel.list_view.currentIndex()
+
+
+def test_an_open_quotation_panel_reopens_in_the_next_window(qtbot, make_window) -> None:
+    # The panel is built only after the first list is painted; the saved window state still
+    # puts it back where it was, open.
+    first = make_window()
+    first.actions.show_quotations.setChecked(True)
+    assert first.quotation_panel.isVisible()
+    first.close()
+
+    second = make_window()
+    qtbot.waitUntil(lambda: second.actions.show_quotations.isChecked(), timeout=TIMEOUT_MS)
+    assert second.quotation_panel.isVisible()
+    assert second.dockWidgetArea(second.quotation_panel) == Qt.DockWidgetArea.RightDockWidgetArea
+    second.actions.show_quotations.setChecked(False)
+    assert second.quotation_panel.isHidden()
