@@ -7,6 +7,7 @@ Whoosh object to the caller, because Whoosh hits die with the searcher they came
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 import time
@@ -347,11 +348,17 @@ def _sort_facet(sort: str):
     ])
 
 
+@functools.cache
+def _query_analyzers():
+    """Built once: the stemmer keeps a cache of stems, which a new one would start empty.
+    Queries run on one thread (the window's search lane, or the command line)."""
+    return stemming_analyzer(), plain_analyzer()
+
+
 def _suggest(parsed: _Parsed, searcher: Searcher) -> str | None:
     """A better spelling of the query, from words that are in the index as written."""
     reader = searcher.reader()
-    stemmer = stemming_analyzer()
-    plain = plain_analyzer()
+    stemmer, plain = _query_analyzers()
     corrector = searcher.corrector("spell")
     replacements: list[tuple[int, int, str]] = []
     for node in _word_nodes(parsed.tree):

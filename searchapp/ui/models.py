@@ -33,5 +33,11 @@ class ItemListModel(ReadOnlyRows, QAbstractListModel):
     def item(self, row: int) -> Any | None:
         return self._items[row] if 0 <= row < len(self._items) else None
 
+    def item_at(self, index: QModelIndex | QPersistentModelIndex) -> Any | None:
+        """The item a valid top-level index points at, or None."""
+        if not index.isValid() or index.parent().isValid():
+            return None
+        return self.item(index.row())
+
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
         return 0 if parent is not None and parent.isValid() else len(self._items)

@@ -63,9 +63,7 @@ class QuotationsModel(ItemListModel):
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid():
-            return None
-        item = self.item(index.row())
+        item = self.item_at(index)
         if item is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from searchapp.ui.results_delegate import lay_out_lines
+
 # The detail lines under a row's bold first line (a reason, a first-run note).
 DetailRole = Qt.ItemDataRole.UserRole + 100
 # A short note painted at the right of the first line ("3 documents", "25 Feb 2025").
@@ -135,18 +137,7 @@ class TwoLineDelegate(QStyledItemDelegate):
         text_option = QTextOption()
         text_option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         layout.setTextOption(text_option)
-        layout.beginLayout()
-        lines = []
-        y = 0.0
-        while len(lines) < self.detail_lines:
-            line = layout.createLine()
-            if not line.isValid():
-                break
-            line.setLineWidth(width)
-            line.setPosition(QPointF(0, y))
-            y += metrics.lineSpacing()
-            lines.append(line)
-        layout.endLayout()
+        lines = lay_out_lines(layout, width, metrics.lineSpacing(), self.detail_lines)
         units = len(text.encode("utf-16-le")) // 2
         truncated = bool(lines) and lines[-1].textStart() + lines[-1].textLength() < units
         for line in lines[:-1] if truncated else lines:

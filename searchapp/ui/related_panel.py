@@ -40,9 +40,7 @@ class RelatedModel(ItemListModel):
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid():
-            return None
-        item = self.item(index.row())
+        item = self.item_at(index)
         if item is None:
             return None
         title = item.title or Path(item.path).name

@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QRegion,
     QTextCharFormat,
     QTextLayout,
+    QTextLine,
     QTextOption,
 )
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
@@ -35,6 +36,22 @@ SNIPPET_LINES = 3
 MARGIN = 8
 SPACING = 3
 MEMBER_INDENT = 22  # how far a story's other articles are indented under it
+
+
+def lay_out_lines(layout: QTextLayout, width: int, line_spacing: float,
+                  max_lines: int) -> list[QTextLine]:
+    """Break a text layout into at most ``max_lines`` lines of ``width``, stacked."""
+    lines: list[QTextLine] = []
+    layout.beginLayout()
+    while len(lines) < max_lines:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(width)
+        line.setPosition(QPointF(0, len(lines) * line_spacing))
+        lines.append(line)
+    layout.endLayout()
+    return lines
 
 
 class ResultDelegate(QStyledItemDelegate):
@@ -191,18 +208,8 @@ class ResultDelegate(QStyledItemDelegate):
             formats.append(selection)
         layout.setFormats(formats)
         metrics = QFontMetrics(opt.font)
-        layout.beginLayout()
-        y = 0.0
-        lines = []
-        while len(lines) < SNIPPET_LINES:
-            line = layout.createLine()
-            if not line.isValid():
-                break
-            line.setLineWidth(width)
-            line.setPosition(QPointF(0, y))
-            y += metrics.lineSpacing()
-            lines.append(line)
-        layout.endLayout()
+        lines = lay_out_lines(layout, width, metrics.lineSpacing(), SNIPPET_LINES)
+        y = float(len(lines) * metrics.lineSpacing())
         truncated = bool(lines) and (
             lines[-1].textStart() + lines[-1].textLength() < snippet_units)
         painter.save()
