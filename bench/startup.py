@@ -1,9 +1,11 @@
 """Start-up: from the command to a window showing its first list, SearchApp against the floor.
 
 The floor is a bare PySide6 program that shows one empty QListView — what any Qt app in
-Python pays before doing anything. SearchApp is measured from the same kind of command to
-the moment its result list has rows and has been painted (MainWindow.firstListShown), on
-an index that already exists (the everyday start), and the CLI's first answer too.
+Python pays before doing anything. Next to it, a minimal search window (a query box over
+five rows of text) shows what putting any text on screen adds. SearchApp is measured from
+the same kind of command to the moment its result list has rows and has been painted
+(MainWindow.firstListShown), on an index that already exists (the everyday start), and
+the CLI's first answer too.
 Runs alternate between the programs so machine noise hits both alike.
 
     /work/venv/bin/python bench/startup.py [--runs 15] [--data-dir DIR]
@@ -25,15 +27,7 @@ import time
 from pathlib import Path
 
 # Each child prints the wall-clock time (time.time()) at which its list was on screen.
-BARE = r"""
-import sys, time
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QListView, QMainWindow
-app = QApplication(sys.argv[:1])
-window = QMainWindow()
-view = QListView()
-window.setCentralWidget(view)
-window.resize(1000, 700)
+SHOW_UNTIL_PAINTED = r"""
 class Painted(QObject):
     def eventFilter(self, watched, event):
         if event.type() == QEvent.Type.Paint:
@@ -45,6 +39,45 @@ view.viewport().installEventFilter(painted)
 window.show()
 app.exec()
 """
+
+BARE = r"""
+import sys, time
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QListView, QMainWindow
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+view = QListView()
+window.setCentralWidget(view)
+window.resize(1000, 700)
+""" + SHOW_UNTIL_PAINTED
+
+# A reference, not a floor: the least a search window shows (a query box over a list of
+# five two-line text rows painted by Qt's own delegate), to see what text alone costs.
+MINIMAL = r"""
+import sys, time
+from PySide6.QtCore import QAbstractListModel, QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLineEdit, QListView, QMainWindow, QVBoxLayout, QWidget
+app = QApplication(sys.argv[:1])
+class Rows(QAbstractListModel):
+    def rowCount(self, parent=None):
+        return 5
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"Article {index.row() + 1}: a title of some length\nand a line of its text"
+        return None
+window = QMainWindow()
+central = QWidget()
+layout = QVBoxLayout(central)
+query = QLineEdit()
+layout.addWidget(query)
+view = QListView()
+rows = Rows()
+view.setModel(rows)
+layout.addWidget(view)
+window.setCentralWidget(central)
+window.resize(1000, 700)
+query.setFocus()
+""" + SHOW_UNTIL_PAINTED
 
 SEARCHAPP = r"""
 import sys, time
@@ -106,11 +139,14 @@ def main() -> int:
         subprocess.run([sys.executable, "-m", "searchapp", "--data-dir", str(data_dir),
                         "index"], check=True, capture_output=True, env=env)
         timings: dict[str, list[float]] = {"bare PySide6 window, empty list": [],
+                                           "minimal search window, 5 text rows": [],
                                            "SearchApp window, first list": [],
                                            "SearchApp CLI, first answer": []}
         for _ in range(args.runs):
             timings["bare PySide6 window, empty list"].append(
                 _run([sys.executable, "-c", BARE], env))
+            timings["minimal search window, 5 text rows"].append(
+                _run([sys.executable, "-c", MINIMAL], env))
             timings["SearchApp window, first list"].append(
                 _run([sys.executable, "-c", SEARCHAPP, str(data_dir)], env))
             timings["SearchApp CLI, first answer"].append(_cli(data_dir, env))

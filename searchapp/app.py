@@ -38,10 +38,9 @@ def run_window(data_dir: Path | None = None) -> int:
     assert isinstance(app, QApplication)
     configure_application(app)
 
-    from searchapp.ui.mainwindow import MainWindow, app_icon
+    from searchapp.ui.mainwindow import MainWindow
 
-    app.setWindowIcon(app_icon())
-    window = MainWindow(data_dir)
+    window = MainWindow(data_dir)  # it gives the application its icon once on screen
     window.show()
     # Open the index only once the window has been shown and the event loop runs.
     QTimer.singleShot(0, window.start)

@@ -14,8 +14,6 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import platformdirs
-
 from searchapp.core.errors import SearchAppError
 
 log = logging.getLogger(__name__)
@@ -28,6 +26,8 @@ def default_data_dir() -> Path:
     override = os.environ.get("SEARCHAPP_DATA_DIR")
     if override:
         return Path(override).expanduser()
+    import platformdirs  # loaded only when asked: the window reads settings before drawing
+
     return Path(platformdirs.user_data_dir("searchapp", appauthor=False))
 
 

@@ -16,11 +16,12 @@ import datetime as dt
 import html
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
+# Only what the first frame needs is imported here: PySide6 builds each Qt class (and its
+# enums) the first time it is touched, which costs start-up time. Dialogs and the reader
+# are imported where they are first opened.
 from PySide6.QtCore import (
-    QBuffer,
-    QByteArray,
     QEvent,
     QItemSelectionModel,
     QModelIndex,
@@ -30,36 +31,25 @@ from PySide6.QtCore import (
     QSize,
     Qt,
     QTimer,
-    QUrl,
     Signal,
     Slot,
 )
 from PySide6.QtGui import (
     QCloseEvent,
-    QDesktopServices,
-    QDragEnterEvent,
-    QDragMoveEvent,
-    QDropEvent,
     QGuiApplication,
-    QIcon,
-    QImageReader,
     QKeyEvent,
     QPainter,
     QPaintEvent,
     QPalette,
-    QPixmap,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QListView,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QSplitter,
     QToolBar,
     QVBoxLayout,
@@ -69,6 +59,7 @@ from PySide6.QtWidgets import (
 import searchapp
 from searchapp.ui import settings as setting_keys
 from searchapp.ui.actions import SORT_LABELS, Actions
+from searchapp.ui.empty_state import NO_ARTICLE_MESSAGE, EmptyStateLabel
 from searchapp.ui.filters import FilterBar
 from searchapp.ui.indexprogress import IndexProgress
 from searchapp.ui.labels import BUNDLED_COLLECTION
@@ -76,10 +67,11 @@ from searchapp.ui.results_delegate import ResultDelegate
 from searchapp.ui.results_model import ResultRole, ResultsModel
 from searchapp.ui.searchbar import SYNTAX_HELP_HTML, SearchBar
 from searchapp.ui.timeline_chart import TimelineChart
-from searchapp.ui.viewer import ReaderView
 from searchapp.ui.workers import IndexLane, SearchLane
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+
     from searchapp.core.index import IndexReport
     from searchapp.core.quotes import QuoteOccurrence
     from searchapp.core.related import StoryCluster
@@ -89,6 +81,7 @@ if TYPE_CHECKING:
     from searchapp.ui.compare_dialog import CompareDialog
     from searchapp.ui.quote_panel import QuotationPanel
     from searchapp.ui.report import ReportDialog
+    from searchapp.ui.viewer import ReaderView
     from searchapp.ui.watcher import FolderWatcher
 
 log = logging.getLogger(__name__)
@@ -106,27 +99,6 @@ ENGINE_WAIT_LIMIT_MS = 500
 
 ADD_FOLDER_HINT = ("Add a folder of documents with File › Add Folder… (Ctrl+Shift+O), "
                    "or drop a folder onto this window.")
-
-
-def app_icon() -> QIcon:
-    """The application icon, shipped inside the package, rendered crisp at each size."""
-    from importlib import resources
-
-    try:
-        data = resources.files("searchapp").joinpath("resources", "searchapp.svg").read_bytes()
-    except OSError:
-        log.warning("The application icon is missing from the package")
-        return QIcon()
-    icon = QIcon()
-    for size in (16, 22, 24, 32, 48, 64, 128, 256):
-        buffer = QBuffer()
-        buffer.setData(QByteArray(data))
-        reader = QImageReader(buffer, b"svg")
-        reader.setScaledSize(QSize(size, size))
-        image = reader.read()
-        if not image.isNull():
-            icon.addPixmap(QPixmap.fromImage(image))
-    return icon
 
 
 class ResultsView(QListView):
@@ -214,6 +186,7 @@ class MainWindow(QMainWindow):
         self.index_lane = IndexLane(data_dir, self)
         self._watcher: FolderWatcher | None = None  # made when the index lane lists folders
         self._quotation_panel: QuotationPanel | None = None  # made after the first list
+        self._reader: ReaderView | None = None  # made after the first list
         self._extras_built = False
         self._engine_opened = False  # start() asked the lanes to open the index
         self._engine_waits = False  # ... once the first list has been painted
@@ -316,14 +289,12 @@ class MainWindow(QMainWindow):
             lambda: self.timeline_chart.set_message("Counting…"))
         list_layout.addWidget(self.results_view, 1)
 
-        self.reader = ReaderView(self.actions.previous_match, self.actions.next_match,
-                                 self.actions.open_file, self.actions.show_related,
-                                 self.actions.track_quotation, self)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(list_pane)
-        self.splitter.addWidget(self.reader)
+        # The reader's empty state, until the reader is made (see ``reader``).
+        self.splitter.addWidget(EmptyStateLabel(NO_ARTICLE_MESSAGE, self.splitter))
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
 
@@ -437,8 +408,6 @@ class MainWindow(QMainWindow):
         self.results_view.activated.connect(self._on_activated)
         self.info_label.linkActivated.connect(self._on_info_link)
         self.sort_combo.currentIndexChanged.connect(self._on_sort_combo)
-        self.reader.matchChanged.connect(self._on_match_changed)
-        self.reader.related.articleActivated.connect(self.open_document)
         self.timeline_chart.periodActivated.connect(self.show_period)
         self.results_view.customContextMenuRequested.connect(self._show_result_menu)
         self.results_view.selectionModel().selectionChanged.connect(
@@ -449,8 +418,6 @@ class MainWindow(QMainWindow):
         actions.focus_search.triggered.connect(self.focus_search)
         actions.focus_results.triggered.connect(self.focus_results)
         actions.focus_reader.triggered.connect(self.focus_reader)
-        actions.next_match.triggered.connect(self.reader.next_match)
-        actions.previous_match.triggered.connect(self.reader.previous_match)
         actions.open_file.triggered.connect(self.open_current_file)
         actions.copy_path.triggered.connect(self.copy_current_path)
         actions.refresh_index.triggered.connect(self.refresh_index)
@@ -487,17 +454,43 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _build_extras(self) -> None:
-        """What the first frame does not show: the quotation panel (reopened if it was open
-        last time). Everything else waits for its first use."""
+        """What the first frame does not show: the reader (its pane showed only its empty
+        state) and the quotation panel (reopened if it was open last time). Everything else
+        waits for its first use."""
         if self._extras_built:
             return
         self._extras_built = True
+        _ = self.reader
         if QGuiApplication.windowIcon().isNull():
-            # run_window() gives the application its icon before the window exists; only
-            # a window made without it (tests, benchmarks) renders its own, here.
-            self.setWindowIcon(app_icon())
-            self.actions.about.setIcon(QIcon(self.windowIcon()))
+            # Rendering the SVG at every size waits until the list is on screen; the
+            # desktop picks the icon up a moment after the window appears.
+            from searchapp.ui.icon import app_icon
+
+            QGuiApplication.setWindowIcon(app_icon())
+        self.actions.about.setIcon(QGuiApplication.windowIcon())
         _ = self.quotation_panel
+
+    @property
+    def reader(self) -> ReaderView:
+        """The article reader, made right after the first list is painted (or on first use):
+        until then its pane shows the same empty-state line."""
+        if self._reader is None:
+            from searchapp.ui.viewer import ReaderView
+
+            actions = self.actions
+            reader = ReaderView(actions.previous_match, actions.next_match,
+                                actions.open_file, actions.show_related,
+                                actions.track_quotation, self)
+            self._reader = reader
+            stand_in = self.splitter.replaceWidget(1, reader)
+            if stand_in is not None:
+                stand_in.deleteLater()
+            reader.related.list_view.setVisible(actions.show_related.isChecked())
+            reader.matchChanged.connect(self._on_match_changed)
+            reader.related.articleActivated.connect(self.open_document)
+            actions.next_match.triggered.connect(reader.next_match)
+            actions.previous_match.triggered.connect(reader.previous_match)
+        return self._reader
 
     @property
     def quotation_panel(self) -> QuotationPanel:
@@ -576,8 +569,6 @@ class MainWindow(QMainWindow):
             action.setChecked(setting_keys.read(settings, setting))
             action.blockSignals(False)
         self.timeline_chart.setVisible(self.actions.show_timeline.isChecked())
-        self.reader.related.setVisible(True)
-        self.reader.related.list_view.setVisible(self.actions.show_related.isChecked())
         self._sync_quotation_action()
 
     def _default_size(self) -> QSize:
@@ -787,6 +778,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def choose_folder_to_add(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         folder = QFileDialog.getExistingDirectory(self, "Add Folder", str(Path.home()))
         if folder:
             self.add_folder(folder)
@@ -806,6 +799,8 @@ class MainWindow(QMainWindow):
         folders = self.user_folders()
         if not folders:
             return
+        from PySide6.QtWidgets import QInputDialog
+
         dialog = QInputDialog(self)
         dialog.setObjectName("removeFolderDialog")
         dialog.setWindowTitle("Remove Folder")
@@ -855,6 +850,8 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_folder_change_failed(self, message: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         self.statusBar().showMessage(message, 10_000)
         QMessageBox.warning(self, "Folders", message)
         self.folderChangeFailed.emit(message)
@@ -1459,6 +1456,8 @@ class MainWindow(QMainWindow):
         if not self.results_model.hits():
             self.statusBar().showMessage("There are no results to export.", 5_000)
             return
+        from PySide6.QtWidgets import QFileDialog
+
         path, chosen = QFileDialog.getSaveFileName(
             self, "Export Results", str(Path.home() / "results.csv"),
             "CSV (*.csv);;Markdown (*.md)")
@@ -1480,6 +1479,8 @@ class MainWindow(QMainWindow):
         try:
             write_export(Path(path), text)
         except OSError as exc:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.warning(self, "Export Results", f"Could not write {path}: {exc}")
             return False
         self._on_exported(path)
@@ -1506,6 +1507,9 @@ class MainWindow(QMainWindow):
         if document is None:
             return
         self._remember_query()
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(document.path)):
             self.statusBar().showMessage(f"No application could open {document.path}.", 8_000)
 
@@ -1560,6 +1564,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def show_syntax_help(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(self)
         box.setWindowTitle("Search syntax")
         box.setIcon(QMessageBox.Icon.Information)
@@ -1570,6 +1576,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def show_shortcuts(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         rows = "".join(
             f"<tr><td>{html.escape(what)}</td><td>&nbsp;&nbsp;<b>{html.escape(keys)}</b></td>"
             "</tr>" for what, keys in self.actions.shortcut_rows() if keys)
@@ -1583,6 +1591,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(
             self, f"About {APP_NAME}",
             f"<h3>{APP_NAME} {html.escape(searchapp.__version__)}</h3>"
@@ -1595,12 +1605,12 @@ class MainWindow(QMainWindow):
         if watched is self.search_bar and event.type() in (
                 QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop):
             # A folder dropped on the query box is added, not typed in as its path.
-            assert isinstance(event, (QDragEnterEvent, QDragMoveEvent, QDropEvent))
-            if self.dropped_folders(event):
-                if event.type() == QEvent.Type.Drop:
-                    self.dropEvent(event)
+            drag = cast("QDragEnterEvent | QDragMoveEvent | QDropEvent", event)
+            if self.dropped_folders(drag):
+                if drag.type() == QEvent.Type.Drop:
+                    self.dropEvent(cast("QDropEvent", drag))
                 else:
-                    event.acceptProposedAction()
+                    drag.acceptProposedAction()
                 return True
         if (not self._first_list_shown and event.type() == QEvent.Type.Paint
                 and watched is self.results_view.viewport()

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from searchapp.core.documents import page_at
 from searchapp.ui.colors import current_match_colors, match_colors, quote_colors
+from searchapp.ui.empty_state import NO_ARTICLE_MESSAGE, EmptyStateLabel
 from searchapp.ui.labels import collection_label, type_and_page
 from searchapp.ui.related_panel import RelatedPanel
 from searchapp.ui.results_model import format_date
@@ -128,16 +129,7 @@ class ReaderView(QWidget):
         self.text_view.copyAvailable.connect(track_action.setEnabled)
         self.related = RelatedPanel(related_action, self)
 
-        self.placeholder = QLabel(self)
-        self.placeholder.setObjectName("readerPlaceholder")
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setWordWrap(True)
-        self.placeholder.setTextFormat(Qt.TextFormat.PlainText)
-        placeholder_palette = self.placeholder.palette()
-        placeholder_palette.setColor(QPalette.ColorRole.WindowText,
-                                     placeholder_palette.color(
-                                         QPalette.ColorRole.PlaceholderText))
-        self.placeholder.setPalette(placeholder_palette)
+        self.placeholder = EmptyStateLabel(parent=self)
 
         article = QWidget(self)
         header = QVBoxLayout()
@@ -167,7 +159,7 @@ class ReaderView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
-        self.show_message("Select an article to read it.")
+        self.show_message(NO_ARTICLE_MESSAGE)
 
     # -- state ----------------------------------------------------------------------------
 

@@ -258,7 +258,7 @@ def test_removing_a_folder_drops_its_documents(qtbot, window: MainWindow,
 
 def test_adding_something_that_is_not_a_folder_says_so(qtbot, window: MainWindow,
                                                        tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr("searchapp.ui.mainwindow.QMessageBox.warning",
+    monkeypatch.setattr("PySide6.QtWidgets.QMessageBox.warning",
                         lambda *args: None)
     with qtbot.waitSignal(window.folderChangeFailed, timeout=TIMEOUT_MS) as blocker:
         window.add_folder(str(tmp_path / "missing"))
