@@ -101,6 +101,32 @@ def test_phrase_spans_cover_only_the_phrase(seeds_library):
     assert view.body.index("kiss the ring") == start and end == start + len("kiss the ring")
 
 
+@pytest.mark.parametrize("phrase, expected", [
+    ('"state of the union"', ["a.txt", "c.txt"]),
+    ('"the the"', ["d.txt"]),
+    ('"union state"', ["c.txt"]),
+    ('"of the state"', ["b.txt"]),
+    ('"state the union"', []),
+])
+def test_exact_phrases_match_where_the_words_stand_in_order(make_library, phrase, expected):
+    library = make_library({
+        "a.txt": "Speech\n\nThe state of the union is strong.",
+        "b.txt": "Shuffled\n\nThe union of the state; state the of union.",
+        "c.txt": "Twice\n\nState of the union, state of the union state again.",
+        "d.txt": "Stutter\n\nThe the end.",
+    })
+    assert sorted(names(search(library, phrase))) == expected
+
+
+def test_every_occurrence_of_a_phrase_is_marked(make_library):
+    library = make_library({
+        "c.txt": "Twice\n\nState of the union, state of the union state again.",
+    })
+    view = show(library, "c.txt", '"state of the union"')
+    assert [view.body[s:e] for s, e in view.body_matches] == ["State of the union",
+                                                              "state of the union"]
+
+
 def test_stemmed_word_spans_in_title_and_body(seeds_library):
     view = show(seeds_library, S004, "pull")
     assert [view.title[s:e] for s, e in view.title_matches] == ["Pulled"]
