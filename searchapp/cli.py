@@ -55,8 +55,13 @@ def _build_parser() -> argparse.ArgumentParser:
     show.add_argument("--query", default=None, help="highlight the matches of this query")
     show.add_argument("--json", action="store_true", help="print one JSON object")
 
-    index = commands.add_parser("index", parents=[common], help="build or refresh the index",
-                                description="Bring the index up to date with the files.")
+    index = commands.add_parser(
+        "index", parents=[common], help="build or refresh the index",
+        description="Bring the index up to date with the files. Given files or folders, "
+                    "look at just those (quick when you know what changed); otherwise walk "
+                    "every folder.")
+    index.add_argument("files", nargs="*", type=Path, metavar="PATH",
+                       help="files or folders that changed, were added or were deleted")
     index.add_argument("--rebuild", action="store_true",
                        help="build a new index from scratch (the old one serves until done)")
 
@@ -292,13 +297,21 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 
 def _cmd_index(args: argparse.Namespace) -> int:
-    """Build or refresh every collection, with progress on stderr and a summary."""
+    """Build or refresh every collection, or update just the files named; progress on
+    stderr, a summary, and every file that could not be indexed. With files named, an index
+    that cannot be updated is an error (exit 1): whoever named them waits for those."""
+    files = getattr(args, "files", None) or []
+    rebuild = getattr(args, "rebuild", False)
+    if files and rebuild:
+        raise _UsageError("--rebuild reads every file; name no files with it")
     library = _library(args)
     progress = _Progress()
     try:
-        if getattr(args, "rebuild", False):
+        if rebuild:
             report = library.rebuild(progress=progress)
-        else:
+        elif files and library.is_built():
+            report = library.update_paths(files, progress=progress)
+        else:  # the first build reads every file, the named ones too
             report = library.ensure_ready(progress=progress)
     finally:
         progress.close()

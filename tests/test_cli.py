@@ -151,3 +151,35 @@ def test_add_remove_folders_and_status(tmp_path):
 def test_add_something_that_is_not_a_folder(tmp_path):
     completed = run("add", str(tmp_path / "nope"), data_dir=tmp_path / "data")
     assert completed.returncode == 1 and "is not a folder" in completed.stderr
+
+
+def test_index_named_files(tmp_path):
+    data = tmp_path / "data"
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    note = folder / "note.md"
+    note.write_text("# Ranch visit\n\nNotes about the armorer.", encoding="utf-8")
+    assert run("add", str(folder), data_dir=data).returncode == 0
+    note.write_text("# Ranch visit\n\nNotes about the blacksmith.", encoding="utf-8")
+    (folder / "new.md").write_text("# Sighting\n\nA zeppelin overhead.", encoding="utf-8")
+    (folder / "unnamed.md").write_text("# Other\n\nA gondola, not named.", encoding="utf-8")
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text("Elsewhere\n\nnot in a folder", encoding="utf-8")
+
+    completed = run("index", str(note), str(folder / "new.md"), str(outside), data_dir=data)
+    assert completed.returncode == 0, completed.stderr
+    assert "1 added, 1 updated, 0 removed" in completed.stderr
+    assert f"not indexed: {outside}: not inside any indexed folder" in completed.stderr
+
+    def found(word: str) -> list[str]:
+        payload = json.loads(run("search", word, "--json", data_dir=data).stdout)
+        return [Path(r["path"]).name for r in payload["results"]]
+
+    assert found("zeppelin") == ["new.md"] and found("blacksmith") == ["note.md"]
+    assert "note.md" not in found("armorer")  # the bundled articles mention one
+    assert found("gondola") == []  # only the files named are looked at
+    (folder / "new.md").unlink()
+    completed = run("index", str(folder / "new.md"), data_dir=data)
+    assert completed.returncode == 0 and "1 removed" in completed.stderr
+    assert found("zeppelin") == []
+    assert run("index", "--rebuild", str(note), data_dir=data).returncode == 2
