@@ -580,6 +580,9 @@ def main() -> None:
     ap.add_argument("--tiers", default="real,100k")
     ap.add_argument("--skip-build", action="store_true",
                     help="reuse the indexes (and build figures) of an earlier run")
+    ap.add_argument("--fresh-code", action="store_true",
+                    help="with --skip-build: query and update with the committed code of "
+                         "now, not the snapshot taken with the build (same index format)")
     ap.add_argument("--skip-update", action="store_true")
     ap.add_argument("--build-reps", type=int, default=1,
                     help="full builds per tool, alternating; the fastest is reported")
@@ -602,7 +605,7 @@ def main() -> None:
         r = {"tier": tier, "command": command, "machine": info, "reps": args.reps,
              "started": dt.datetime.utcnow().strftime("%Y-%m-%d %H:%M:%S")}
         corpus = prepare_corpus(tier, work, fresh=not args.skip_build)
-        r["code"] = snapshot_code(work, fresh=not args.skip_build)
+        r["code"] = snapshot_code(work, fresh=not args.skip_build or args.fresh_code)
         r["corpus"] = str(corpus)
         if args.skip_build:
             if "build" not in previous:

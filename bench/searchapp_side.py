@@ -1,12 +1,14 @@
 """SearchApp side of the benchmark. Run by bench/run.py in its own process (venv python).
 
     searchapp_side.py build  --data DIR --corpus DIR [--profile OUT.prof]
-    searchapp_side.py update --data DIR --corpus DIR [--profile OUT.prof]
+    searchapp_side.py update --data DIR --corpus DIR [--paths-from FILE] [--profile OUT.prof]
     searchapp_side.py serve  --data DIR --corpus DIR
 
-``build`` and ``update`` print one JSON line with their figures. ``serve`` keeps one library
-open (as the window does) and answers JSON-line commands on stdin, so the driver can
-interleave SearchApp and Recoll query by query:
+``build`` and ``update`` print one JSON line with their figures. ``update`` walks the corpus
+(``lib.refresh()``), or with ``--paths-from`` is told the changed files, one path a line
+(``lib.update_paths()``, the counterpart of ``recollindex -i FILES``). ``serve`` keeps one
+library open (as the window does) and answers JSON-line commands on stdin, so the driver
+can interleave SearchApp and Recoll query by query:
 
     {"op": "query", "q": "...", "limit": 10}   -> {"t": seconds, "total": n, "hits": n}
     {"op": "show", "path": "...", "q": "..."}  -> {"t": seconds, "spans": n}
@@ -86,15 +88,24 @@ def cmd_build(args) -> dict:
 
 def cmd_update(args) -> dict:
     lib = make_library(args)
+    paths = None
+    if args.paths_from:
+        paths = [line for line in Path(args.paths_from).read_text(encoding="utf-8").splitlines()
+                 if line.strip()]
     started = time.perf_counter()
-    report = run_profiled(lambda: lib.refresh(), args.profile)
+    if paths is None:
+        report = run_profiled(lambda: lib.refresh(), args.profile)
+    else:
+        report = run_profiled(lambda: lib.update_paths(paths), args.profile)
     elapsed = time.perf_counter() - started
     # Committed and searchable: a fresh searcher sees the new documents.
     t1 = time.perf_counter()
     count = lib.document_count()
     reopen = time.perf_counter() - t1
     lib.close()
-    return {"elapsed_s": elapsed, "reopen_s": reopen, "added": report.added,
+    return {"mode": "refresh" if paths is None else "update_paths",
+            "paths": None if paths is None else len(paths),
+            "elapsed_s": elapsed, "reopen_s": reopen, "added": report.added,
             "updated": report.updated, "removed": report.removed,
             "unchanged": report.unchanged, "failed": len(report.failed),
             "doc_count": count, "index_bytes": dir_bytes(Path(args.data) / "index"),
@@ -157,6 +168,8 @@ def main() -> None:
     ap.add_argument("--data", required=True)
     ap.add_argument("--corpus", required=True)
     ap.add_argument("--profile")
+    ap.add_argument("--paths-from", metavar="FILE",
+                    help="update: the changed files, one path a line (told, not walked)")
     args = ap.parse_args()
     if args.mode == "serve":
         cmd_serve(args)
