@@ -4,10 +4,11 @@ Whoosh 2.7.4 is the last release of the original distribution (the forks change 
 we rely on, see pyproject.toml), so its known faults are mended here rather than upstream.
 """
 
+import struct
 import zlib
 from operator import itemgetter
 
-from whoosh import formats
+from whoosh import columns, fields, formats
 from whoosh.codec import whoosh3
 from whoosh.compat import dumps
 from whoosh.filedb import compound, structfile
@@ -117,6 +118,38 @@ class _MappedSubFile(structfile.BufferFile):
 
 
 compound.BufferFile = _MappedSubFile
+
+
+
+def column_values(segment, fieldname: str) -> list:
+    """One column's values for every document of a segment (deleted ones too), decoded.
+
+    Whoosh reads a column value by value, through two wrappers; reading the two kinds of
+    column that change detection needs in one piece took the indexed states of 100,000
+    documents from 0.50 to 0.17 s. Other kinds are read Whoosh's way.
+    """
+    field = segment.schema[fieldname]
+    raw = segment.column_reader(fieldname, translate=False)
+    if type(raw) is columns.NumericColumn.Reader:
+        count = raw._count
+        data = raw._dbfile.get(raw._basepos, count * raw._fixedlen)
+        values = list(struct.unpack(f"!{count}{raw._typecode}", data))
+        values += [raw._default] * (raw._doccount - count)
+    elif type(raw) is columns.VarBytesColumn.Reader:
+        data = raw._dbfile.get(raw._basepos, sum(raw._lengths))
+        values, start = [], 0
+        for length in raw._lengths:
+            values.append(data[start:start + length])
+            start += length
+    else:
+        values = list(raw)
+    # Decoded as Whoosh would, without a call per value for the two common field types.
+    if type(field) is fields.NUMERIC and field.numtype is int and not field.decimal_places:
+        offset = 1 << (field.bits - 1) if field.signed else 0
+        return [value - offset for value in values]
+    if type(field) is fields.ID:
+        return [value.decode("utf-8") for value in values]
+    return [field.from_column_value(value) for value in values]
 
 
 _near_spans = spans.SpanNear2.SpanNear2Matcher._get_spans

@@ -27,7 +27,6 @@ import os
 import re
 import shutil
 import stat
-import struct
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -35,7 +34,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import columns, fields
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
@@ -43,8 +41,8 @@ from whoosh.util import random_name
 from whoosh.util.filelock import FileLock, try_for
 from whoosh.writing import LockError, SegmentWriter
 
-from searchapp.core import compat  # noqa: F401  (mends Whoosh 2.7.4 first)
 from searchapp.core.collections import default_data_dir, load_settings
+from searchapp.core.compat import column_values  # mends Whoosh 2.7.4 on import
 from searchapp.core.documents import Document, read_document
 from searchapp.core.errors import (
     IndexBusyError,
@@ -220,37 +218,6 @@ def _has_documents_under(searcher: Searcher, folder: str) -> bool:
     """Whether the index has a path inside this folder (one look in the term list)."""
     prefix = folder.rstrip(os.sep) + os.sep
     return next(iter(searcher.reader().expand_prefix("path", prefix)), None) is not None
-
-
-def _column_values(segment, fieldname: str) -> list:
-    """One column's values for every document of a segment (deleted ones too), decoded.
-
-    Whoosh reads a column value by value, through two wrappers; reading the two kinds of
-    column that change detection needs in one piece took the indexed states of 100,000
-    documents from 0.50 to 0.17 s. Other kinds are read Whoosh's way.
-    """
-    field = segment.schema[fieldname]
-    raw = segment.column_reader(fieldname, translate=False)
-    if type(raw) is columns.NumericColumn.Reader:
-        count = raw._count
-        data = raw._dbfile.get(raw._basepos, count * raw._fixedlen)
-        values = list(struct.unpack(f"!{count}{raw._typecode}", data))
-        values += [raw._default] * (raw._doccount - count)
-    elif type(raw) is columns.VarBytesColumn.Reader:
-        data = raw._dbfile.get(raw._basepos, sum(raw._lengths))
-        values, start = [], 0
-        for length in raw._lengths:
-            values.append(data[start:start + length])
-            start += length
-    else:
-        values = list(raw)
-    # Decoded as Whoosh would, without a call per value for the two common field types.
-    if type(field) is fields.NUMERIC and field.numtype is int and not field.decimal_places:
-        offset = 1 << (field.bits - 1) if field.signed else 0
-        return [value - offset for value in values]
-    if type(field) is fields.ID:
-        return [value.decode("utf-8") for value in values]
-    return [field.from_column_value(value) for value in values]
 
 
 class _Storage(FileStorage):
@@ -681,11 +648,11 @@ class Library:
             count = segment.doc_count_all()
             if count == 0:
                 continue  # an empty index has no columns at all
-            names = _column_values(segment, "collection") if check_names else None
-            paths = _column_values(segment, "path")
-            sizes = _column_values(segment, "size")
-            mtimes = _column_values(segment, "mtime")
-            digests = _column_values(segment, "digest")
+            names = column_values(segment, "collection") if check_names else None
+            paths = column_values(segment, "path")
+            sizes = column_values(segment, "size")
+            mtimes = column_values(segment, "mtime")
+            digests = column_values(segment, "digest")
             docnums = segment.all_doc_ids() if segment.has_deletions() else range(count)
             for docnum in docnums:
                 if names is not None and names[docnum] not in collections \
@@ -805,6 +772,9 @@ class Library:
                         elif os.path.lexists(path):
                             report.failed.append((path, why))
                 indexed = self._indexed_states_of(searcher, files)
+                # Named, but neither on disk nor in the index: most likely mistyped.
+                report.failed.extend((path, "no such file or folder") for path in files
+                                     if path not in indexed and not os.path.lexists(path))
                 if folders:
                     known = {c.name for c in self.collections}
                     indexed.update(self._indexed_states(searcher, known, under=folders))

@@ -92,6 +92,14 @@ def test_paths_outside_every_collection_are_reported(tmp_path, make_library):
     assert search(library, "quince").total == 0 and library.document_count() == 1
 
 
+def test_a_mistyped_path_is_reported_and_changes_nothing(make_library):
+    library = make_library({"a.txt": "Alpha\n\napple"})
+    typo = library.collections[-1].root / "a.tx"
+    report = library.update_paths([typo])
+    assert dict(report.failed) == {str(typo): "no such file or folder"}
+    assert report.removed == 0 and library.document_count() == 1
+
+
 def test_relative_paths_and_paths_through_a_linked_folder(tmp_path, make_library, monkeypatch):
     library = make_library({"a.txt": "Alpha\n\napple"})
     (tmp_path / "docs" / "b.txt").write_text("Beta\n\nbanana", encoding="utf-8")
