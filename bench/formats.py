@@ -314,6 +314,18 @@ def page_count(path: Path) -> int:
         pdf.close()
 
 
+def installed(readers: dict) -> tuple[dict, dict]:
+    """Split the candidate readers (label -> module, distribution, function) into rows for
+    those not installed here and the functions of those that are."""
+    rows, present = {}, {}
+    for label, (module, dist, fn) in readers.items():
+        if have(module):
+            present[label] = fn
+        else:
+            rows[label] = {"missing": True, "dist": dist}
+    return rows, present
+
+
 def bench_pdf(files: list[dict]) -> dict:
     readers = {"pypdfium2 (ours)": ("pypdfium2", "pypdfium2", pdf_pypdfium2),
                "pypdf": ("pypdf", "pypdf", pdf_pypdf),
@@ -321,17 +333,11 @@ def bench_pdf(files: list[dict]) -> dict:
     for f in files:
         f["pages"] = f["pages"] or page_count(f["path"])
         f["size"] = f["path"].stat().st_size
-    rows = {}
+    rows, present = installed(readers)
     warnings.simplefilter("ignore")
     import logging
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     logging.getLogger("pypdf").setLevel(logging.ERROR)
-    present = {}
-    for label, (module, dist, fn) in readers.items():
-        if have(module):
-            present[label] = fn
-        else:
-            rows[label] = {"missing": True, "dist": dist}
     timings = run_interleaved({k: (lambda f, fn=fn: fn(f["path"])) for k, fn in present.items()},
                               files, repeats=1)  # pdfminer.six is slow: one read each
     for label in present:
@@ -526,12 +532,7 @@ def bench_html(files: list[dict]) -> dict:
                "lxml text_content (baseline)": ("lxml", "lxml", html_lxml)}
     for f in files:
         f["size"] = f["path"].stat().st_size
-    rows, present = {}, {}
-    for label, (module, dist, fn) in readers.items():
-        if have(module):
-            present[label] = fn
-        else:
-            rows[label] = {"missing": True, "dist": dist}
+    rows, present = installed(readers)
     timings = run_interleaved({k: (lambda f, fn=fn: fn(f["path"])) for k, fn in present.items()},
                               files)
     for label in present:
@@ -682,12 +683,7 @@ def bench_encodings(samples: list[dict]) -> dict:
                "charset-normalizer .best()": ("charset_normalizer", "charset-normalizer", enc_cn_best),
                "chardet": ("chardet", "chardet", enc_chardet),
                "UTF-8 else cp1252 (baseline)": ("codecs", "", enc_naive)}
-    rows, present = {}, {}
-    for label, (module, dist, fn) in readers.items():
-        if have(module):
-            present[label] = fn
-        else:
-            rows[label] = {"missing": True, "dist": dist}
+    rows, present = installed(readers)
     timings = run_interleaved({k: (lambda x, fn=fn: fn(x["data"])) for k, fn in present.items()},
                               samples)
     for label in present:
@@ -757,12 +753,7 @@ def bench_docx(files: list[dict]) -> dict:
                "docx2txt": ("docx2txt", "docx2txt", docx_docx2txt)}
     for f in files:
         f["size"] = f["path"].stat().st_size
-    rows, present = {}, {}
-    for label, (module, dist, fn) in readers.items():
-        if have(module):
-            present[label] = fn
-        else:
-            rows[label] = {"missing": True, "dist": dist}
+    rows, present = installed(readers)
     timings = run_interleaved({k: (lambda f, fn=fn: fn(f["path"])) for k, fn in present.items()},
                               files)
     for label in present:
