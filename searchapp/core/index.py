@@ -256,6 +256,16 @@ class _Storage(FileStorage):
                         pass
 
 
+def _write_postings_arrays(index) -> None:
+    """Give each segment its arrays of frequent words' postings (core/postings.py), which
+    searches read instead of decoding the segment: on 100,000 articles a common word's
+    first page went from about 35 ms to 6 ms. Writing them for a 100,000-article segment
+    takes about 20 s; for the small segment of an update, next to nothing."""
+    from searchapp.core import postings  # numpy, which the window's start does without
+
+    postings.write_missing(index)
+
+
 def _open_writer(index, **kwargs) -> SegmentWriter:
     """A Whoosh writer whose lock is released even when creating the writer fails (its
     temporary files cannot be made on a full disk); Whoosh itself would keep the lock until
@@ -580,6 +590,7 @@ class Library:
                 except BaseException:
                     _abandon(writer)
                     raise
+                _write_postings_arrays(index)
                 self._write_current(generation)
             except OSError as exc:
                 shutil.rmtree(generation_dir, ignore_errors=True)
@@ -723,6 +734,7 @@ class Library:
                         on_disk.update(dict.fromkeys(list_files(collection), collection))
                 written = self._write_changes(index, searcher, indexed, on_disk, report,
                                               progress, cancel)
+            _write_postings_arrays(index)
         report.elapsed = time.monotonic() - started
         if written:
             self._save_report(report)
@@ -780,6 +792,7 @@ class Library:
                     indexed.update(self._indexed_states(searcher, known, under=folders))
                 written = self._write_changes(index, searcher, indexed, on_disk, report,
                                               progress, cancel)
+            _write_postings_arrays(index)
         report.elapsed = time.monotonic() - started
         if written:
             self._save_report(report)

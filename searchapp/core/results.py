@@ -72,6 +72,20 @@ class SearchResults:
     mode: str = "all"
     notice: str | None = None  # a plain-words note for the person, e.g. about the fallback
     elapsed: float = 0.0
+    # The total was estimated from a sample (a phrase with very many candidate documents);
+    # shown as "about 5,300 results".
+    estimated: bool = False
+
+
+@dataclass(frozen=True)
+class FirstPage:
+    """A search's best documents (index document numbers, best first), their scores, and
+    how many documents match in all: what the search module turns into SearchResults."""
+
+    docnums: list[int]
+    scores: list[float]
+    total: int
+    estimated: bool = False
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from searchapp.core.documents import page_at
 from searchapp.core.errors import DocumentNotFoundError, QueryError
 from searchapp.core.highlight import highlight_units, make_snippet, match_spans, snippet_window
 from searchapp.core.index import Library
-from searchapp.core.results import DocumentView, SearchFilters, SearchHit, SearchResults
+from searchapp.core.results import DocumentView, FirstPage, SearchFilters, SearchHit, SearchResults
 from searchapp.core.schema import STOP_STEMS, TITLE_BOOST, plain_analyzer, stemming_analyzer
 
 SORTS = ("relevance", "newest", "oldest")
@@ -413,83 +413,98 @@ def search(library: Library, text: str, limit: int = 10, sort: str = "relevance"
     }
     with library.searcher() as searcher:
         if not stripped:
-            results = searcher.search(wq.Every(), limit=limit,
-                                      sortedby=_sort_facet("newest" if sort == "relevance"
-                                                           else sort), **narrowing)
-            hits = _hits(searcher, results, [], snippets)
-            return SearchResults(text, len(results),
+            page = _run(searcher, wq.Every(), limit,
+                        "newest" if sort == "relevance" else sort, narrowing)
+            hits = _hits(searcher, page, [], snippets)
+            return SearchResults(text, page.total,
                                  tuple(hits), None, "list", None,
                                  time.perf_counter() - started)
         parsed = parse_query(stripped, library.schema)
         q, notes = _expand(_drop_stopwords(parsed.query), searcher)
         mode = "all"
-        results = _run(searcher, q, limit, sort, narrowing)
-        total = strict_total = len(results)
-        if total < FALLBACK_BELOW and parsed.bag_of_words:
-            closest = _closest_query(q)
-            results = _run(searcher, closest, limit, sort, narrowing)
-            if len(results):
+        page = _run(searcher, q, limit, sort, narrowing)
+        strict_total = page.total
+        if page.total < FALLBACK_BELOW and parsed.bag_of_words:
+            closest = _run(searcher, _closest_query(q), limit, sort, narrowing)
+            if closest.total:
                 mode = "closest"
-                total = len(results)
+                page = closest
                 which = ("both words" if parsed.word_count == 2
                          else f"all {parsed.word_count} words")
                 notes.insert(0, f"No article contains {which} — showing the closest matches.")
-                q = closest
+                q = _closest_query(q)
         # Judge spelling by what all the words found, before any fallback.
         suggestion = _suggest(parsed, searcher) if strict_total < SUGGEST_BELOW else None
-        hits = _hits(searcher, results, highlight_units(q), snippets)
+        hits = _hits(searcher, page, highlight_units(q), snippets)
         if sort == "relevance":
             # Equal scores: the newer article first (undated ones after dated ones).
             hits.sort(key=lambda h: (-round(h.score, 6), h.date is None,
                                      -(h.date.toordinal() if h.date else 0)))
         return SearchResults(
-            query=text, total=total, hits=tuple(hits), suggestion=suggestion, mode=mode,
+            query=text, total=page.total, estimated=page.estimated, hits=tuple(hits),
+            suggestion=suggestion, mode=mode,
             notice=" ".join(notes) or None, elapsed=time.perf_counter() - started,
         )
 
 
-def _run(searcher: Searcher, q: wq.Query, limit: int, sort: str, narrowing: dict):
-    """The first page and the exact total, counted in the same pass.
+def _run(searcher: Searcher, q: wq.Query, limit: int, sort: str,
+         narrowing: dict) -> FirstPage:
+    """The first page and the total.
 
-    Whoosh's ``len(results)`` runs the whole query a second time to count; here the top-N
-    collector counts as it goes instead, with score pruning off (pruning would skip the
-    documents it needs to count). Measured on 6,258 documents: p95 56 → 38 ms, phrases
-    431 → 202 ms (bench/RESULTS.md).
+    Ranked by relevance, the page is made a whole postings list at a time (core/ranking.py):
+    on 100,000 articles "people" went from 120 to 6 ms, "mailing list" from 367 to 14 ms
+    (bench/RESULTS.md). The parts of a query that module
+    does not take (date ranges, phrases with slop, the weighted "closest matches") and the
+    date orders run through Whoosh: its top-N collector counts as it goes, with score
+    pruning off (pruning would skip the documents it needs to count). Measured on 6,258
+    documents, counting in the same pass took p95 from 56 to 38 ms and phrases from 431 to
+    202 ms (bench/RESULTS.md).
     """
-    if sort != "relevance":
-        return searcher.search(q, limit=limit, sortedby=_sort_facet(sort), **narrowing)
-    collector = searcher.collector(limit=limit, optimize=False, **narrowing)
-    inner = collector
-    while hasattr(inner, "child"):
-        inner = inner.child
-    inner.replace = 0
-    searcher.search_with_collector(q, collector)
-    return collector.results()
+    if sort == "relevance":
+        from searchapp.core import ranking  # numpy: loaded with the first search
+
+        try:
+            return ranking.first_page(searcher, q, limit, allow=narrowing["filter"],
+                                      exclude=narrowing["mask"])
+        except ranking.Unsupported:
+            pass
+        collector = searcher.collector(limit=limit, optimize=False, **narrowing)
+        inner = collector
+        while hasattr(inner, "child"):
+            inner = inner.child
+        inner.replace = 0
+        searcher.search_with_collector(q, collector)
+        results = collector.results()
+    else:
+        results = searcher.search(q, limit=limit, sortedby=_sort_facet(sort), **narrowing)
+    return FirstPage([hit.docnum for hit in results], [hit.score for hit in results],
+                     len(results))
 
 
-def _hits(searcher: Searcher, results, units, snippets: bool) -> list[SearchHit]:
-    docnums = [hit.docnum for hit in results]
+def _hits(searcher: Searcher, page: FirstPage, units, snippets: bool) -> list[SearchHit]:
+    docnums = page.docnums
     spans = match_spans(searcher, docnums, units, fields=("body",)) if snippets else {}
     hits = []
-    for hit in results:
-        fields = hit.fields()
+    for docnum, score in zip(docnums, page.scores, strict=True):
+        fields = searcher.stored_fields(docnum)
         body = fields.get("body", "")
-        page = None
+        page_number = None
         if snippets:
-            body_spans = spans.get(hit.docnum, {}).get("body", [])
+            body_spans = spans.get(docnum, {}).get("body", [])
             snippet, matches = make_snippet(body, body_spans)
             if fields.get("pages"):
                 # The page of the first match the snippet shows (or of its start).
                 start, end = snippet_window(body, body_spans)
                 shown = [s for s, e in body_spans if start <= s and e <= end]
-                page = page_at(fields["pages"], shown[0] if shown else start)
+                page_number = page_at(fields["pages"], shown[0] if shown else start)
         else:
             snippet, matches = "", []
-        score = hit.score if isinstance(hit.score, float) and not math.isnan(hit.score) else 0.0
+        score = score if isinstance(score, float) and not math.isnan(score) else 0.0
         hits.append(SearchHit(
             path=fields["path"], title=fields.get("title", ""), date=_date_of(fields),
             score=float(score), snippet=snippet, matches=tuple(matches),
-            collection=fields.get("collection", ""), kind=fields.get("kind", ""), page=page,
+            collection=fields.get("collection", ""), kind=fields.get("kind", ""),
+            page=page_number,
         ))
     return hits
 

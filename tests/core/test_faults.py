@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from searchapp.core import index as index_module
+from searchapp.core import postings
 from searchapp.core.documents import read_document
 from searchapp.core.errors import IndexBusyError, IndexUnavailableError
 from searchapp.core.index import Collection, Library, _digest
@@ -568,7 +569,11 @@ def test_disk_full_during_refresh_keeps_the_index_answering(tmp_path, monkeypatc
     _mutate(docs, random.Random(4), 1)
     shutil.copytree(library.data_dir, tmp_path / "measure")
     measure = Library(tmp_path / "measure", collections=library.collections)
+    # The commit's writes only: the postings arrays that follow it are optional (their own
+    # test is below).
+    monkeypatch.setattr(index_module, "_write_postings_arrays", lambda index: None)
     total = _bytes_written(monkeypatch, measure, measure.refresh)
+    monkeypatch.setattr(index_module, "_write_postings_arrays", lambda index: None)
     _inject_fs_faults(monkeypatch, library.index_root, "enospc", [int(total * fraction)])
     with pytest.raises(IndexUnavailableError, match="No space left"):
         library.refresh()
@@ -580,6 +585,31 @@ def test_disk_full_during_refresh_keeps_the_index_answering(tmp_path, monkeypatc
     _assert_exactly_once(library, _disk_map(docs))
     _assert_no_leftovers(library)
     gc.collect()
+
+
+@pytest.mark.parametrize("fraction", [0.0, 0.5, 0.99])
+def test_disk_full_while_writing_postings_arrays(tmp_path, monkeypatch, caplog, fraction):
+    # The arrays are a faster copy of what the segment holds: failing to write them loses
+    # nothing, leaves no partial file, and the next indexing pass writes them.
+    monkeypatch.setattr(postings, "MIN_DOCS", 2)
+    library, docs, before = _built(tmp_path)
+    (arrays,) = library.index_root.glob(f"*/*{postings.SUFFIX}")
+    expected = [(h.path, h.score) for h in search(library, "common", limit=100).hits]
+    size = arrays.stat().st_size
+    arrays.unlink()
+    _inject_fs_faults(monkeypatch, library.index_root, "enospc", [int(size * fraction)])
+    with caplog.at_level("WARNING"):
+        library.refresh()
+    assert "No space left" in caplog.text
+    assert not list(library.index_root.glob(f"*/*{postings.SUFFIX}*"))
+    monkeypatch.undo()
+    postings._opened.clear()
+    assert [(h.path, h.score) for h in search(library, "common", limit=100).hits] == expected
+    monkeypatch.setattr(postings, "MIN_DOCS", 2)
+    library.refresh()
+    assert list(library.index_root.glob(f"*/*{postings.SUFFIX}")) == [arrays]
+    assert arrays.stat().st_size == size
+    _assert_exactly_once(library, before)
 
 
 # -- source files that misbehave -------------------------------------------------------------

@@ -1,0 +1,233 @@
+"""Each index segment's frequent words' postings, kept as plain arrays beside the segment.
+
+Whoosh stores a word's postings in blocks that pickle document numbers, weights and
+positions together and compress them, so reading which documents hold "people" on
+100,000 articles (30,000 of them) means decompressing and unpickling every position too:
+about 30 ms of a search. For every word of the title and body found in at least
+``MIN_DOCS`` documents, a segment's ``.arrays`` file holds the document numbers (int32)
+and weights (float32) as they are, which a search maps into memory and uses without
+decoding anything. Rarer words cost little to read Whoosh's way and are not kept.
+
+The file is derived from the segment, is written when an indexing pass ends (``write_
+missing``), and bears the segment's name, so Whoosh deletes it with the segment. A missing
+or damaged one only makes searches slower: they read the segment instead.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import mmap
+import os
+import shutil
+import struct
+from pathlib import Path
+
+import numpy as np
+from whoosh.codec.whoosh3 import W3LeafMatcher
+
+log = logging.getLogger(__name__)
+
+FIELDS = ("title", "body")
+# Words in fewer documents than this are read from the segment itself (at most a block or
+# two of postings: a fraction of a millisecond).
+MIN_DOCS = 128
+SUFFIX = ".arrays"
+_MAGIC = b"SAPOSTINGS2\n"
+_HEADER = struct.Struct("<Q")
+
+
+def read_blocks(matcher: W3LeafMatcher, directory: list | None = None
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """A word's document numbers (segment-local) and weights, decoded from its postings
+    blocks; positions are unpickled with them but never turned into objects. With
+    ``directory``, each block's (last document number, offset) is appended to it."""
+    id_parts, weight_parts = [], []
+    offset = matcher._baseoffset
+    while not matcher._atend:
+        count = matcher._blocklength
+        if directory is not None:
+            directory.append((matcher._maxid, offset))
+        offset = matcher._nextoffset
+        if count:
+            matcher._read_data()
+            ids, weights = matcher._data[0], matcher._data[1]
+            ids = np.asarray(ids, dtype=np.int64)
+            id_parts.append(ids if matcher._byteids else np.cumsum(ids))
+            if weights is None:
+                weight_parts.append(np.ones(count, dtype=np.float64))
+            elif isinstance(weights, float):
+                weight_parts.append(np.full(count, weights, dtype=np.float64))
+            else:
+                weight_parts.append(np.asarray(weights, dtype=np.float64))
+        matcher._next_block()
+    if not id_parts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    if len(id_parts) == 1:
+        return id_parts[0], weight_parts[0]
+    return np.concatenate(id_parts), np.concatenate(weight_parts)
+
+
+def raw_matcher(reader, fieldname: str, btext: bytes):
+    """The segment's own postings reader for a word, deleted documents included."""
+    return reader._terms.matcher(fieldname, btext, reader.schema[fieldname].format,
+                                 scorer=None)
+
+
+def _path_of(reader) -> Path | None:
+    storage = reader.storage()
+    # A compound segment is read through an overlay of its own file on the index folder.
+    folder = getattr(storage, "folder", None) or getattr(getattr(storage, "b", None),
+                                                         "folder", None)
+    if folder is None:
+        return None
+    return Path(folder) / f"{reader.segment().segment_id()}{SUFFIX}"
+
+
+def _segment_readers(index_reader) -> list:
+    return [leaf for leaf, _offset in index_reader.leaf_readers()]
+
+
+def write_missing(index) -> int:
+    """Write the arrays of every segment of ``index`` that has none; returns how many
+    were written. Failing to write one (a full disk) is logged and leaves it missing."""
+    written = 0
+    with index.reader() as index_reader:
+        for reader in _segment_readers(index_reader):
+            path = _path_of(reader)
+            if path is None or _usable(path, reader):
+                continue
+            try:
+                _write(reader, path)
+                written += 1
+            except (OSError, ValueError) as exc:
+                log.warning("Could not write %s: %s", path, exc)
+    return written
+
+
+def _usable(path: Path, reader) -> bool:
+    try:
+        SegmentArrays(path, reader.doc_count_all())
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return True
+
+
+def _write(reader, path: Path) -> None:
+    # Laid out as: magic, every document number (int32), every weight (float32), every
+    # block's last document number (int32) and offset in the postings file (int64), the
+    # word table (JSON), its length. Document numbers go straight to the file and the rest
+    # to spool files that are appended, so memory holds one word's postings at a time.
+    terms: dict[str, list] = {}
+    total = blocks = 0
+    partial = path.with_name(path.name + ".part")
+    spools = [path.with_name(f"{path.name}.{n}.part") for n in range(3)]
+    try:
+        with open(partial, "wb") as out, open(spools[0], "w+b") as weights_out, \
+                open(spools[1], "w+b") as maxids_out, open(spools[2], "w+b") as offsets_out:
+            out.write(_MAGIC)
+            for fieldname in FIELDS:
+                if fieldname not in reader.schema:
+                    continue
+                listed = terms[fieldname] = []
+                for btext, info in reader.iter_field(fieldname):
+                    if info.doc_frequency() < MIN_DOCS:
+                        continue
+                    directory: list = []
+                    ids, weights = read_blocks(raw_matcher(reader, fieldname, btext),
+                                               directory)
+                    out.write(ids.astype("<i4").tobytes())
+                    weights_out.write(weights.astype("<f4").tobytes())
+                    maxids_out.write(np.array([m for m, _ in directory], "<i4").tobytes())
+                    offsets_out.write(np.array([o for _, o in directory], "<i8").tobytes())
+                    listed.append((btext.decode("utf-8"), total, len(ids), blocks,
+                                   len(directory)))
+                    total += len(ids)
+                    blocks += len(directory)
+            for spool in (weights_out, maxids_out, offsets_out):
+                spool.seek(0)
+                shutil.copyfileobj(spool, out)
+            header = json.dumps({"doc_count": reader.doc_count_all(), "postings": total,
+                                 "blocks": blocks, "terms": terms},
+                                ensure_ascii=False).encode("utf-8")
+            out.write(header + _HEADER.pack(len(header)))
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, path)
+    finally:
+        for leftover in (partial, *spools):
+            leftover.unlink(missing_ok=True)
+
+
+class SegmentArrays:
+    """A segment's ``.arrays`` file, mapped into memory."""
+
+    def __init__(self, path: Path, doc_count: int) -> None:
+        with open(path, "rb") as handle:
+            self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        data = self._map
+        if len(data) < len(_MAGIC) + _HEADER.size or data[:len(_MAGIC)] != _MAGIC:
+            raise ValueError("not a postings arrays file")
+        (length,) = _HEADER.unpack_from(data, len(data) - _HEADER.size)
+        begin = len(data) - _HEADER.size - length
+        if begin < len(_MAGIC):
+            raise ValueError("damaged")
+        header = json.loads(bytes(data[begin:begin + length]).decode("utf-8"))
+        if header["doc_count"] != doc_count:
+            raise ValueError("made for another segment")
+        total, blocks = header["postings"], header["blocks"]
+        base = len(_MAGIC)
+        if begin != base + 8 * total + 12 * blocks:
+            raise ValueError("truncated")
+        self._ids = np.frombuffer(data, dtype="<i4", count=total, offset=base)
+        base += 4 * total
+        self._weights = np.frombuffer(data, dtype="<f4", count=total, offset=base)
+        base += 4 * total
+        self._maxids = np.frombuffer(data, dtype="<i4", count=blocks, offset=base)
+        base += 4 * blocks
+        self._offsets = np.frombuffer(data, dtype="<i8", count=blocks, offset=base)
+        self._terms = {(fieldname, text): tuple(entry)
+                       for fieldname, listed in header["terms"].items()
+                       for text, *entry in listed}
+
+    def get(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """A word's document numbers and weights, if it is kept here."""
+        found = self._terms.get((fieldname, text))
+        if found is None:
+            return None
+        start, count, _, _ = found
+        return self._ids[start:start + count], self._weights[start:start + count]
+
+    def blocks(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """Each postings block's last document number and offset in the postings file,
+        so that one document's positions are read without walking the blocks before it."""
+        found = self._terms.get((fieldname, text))
+        if found is None:
+            return None
+        _, _, start, count = found
+        return self._maxids[start:start + count], self._offsets[start:start + count]
+
+
+# Opened files, by path: a segment never changes, so its file serves every searcher.
+_opened: dict[str, SegmentArrays] = {}
+
+
+def arrays_of(reader) -> SegmentArrays | None:
+    """The arrays of a segment reader's segment, or None when it has none usable."""
+    path = _path_of(reader)
+    if path is None:
+        return None
+    key = str(path)
+    if _opened.get(key) is not None:
+        return _opened[key]
+    try:
+        found = SegmentArrays(path, reader.doc_count_all())
+    except FileNotFoundError:
+        return None  # not written yet: looked for again next time
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        log.warning("Ignoring %s: %s", path, exc)
+        return None
+    if len(_opened) > 64:
+        _opened.clear()
+    _opened[key] = found
+    return found
