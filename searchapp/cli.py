@@ -187,6 +187,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
         print(json.dumps({
             "query": results.query,
             "total": results.total,
+            "total_estimated": results.estimated,
             "suggestion": results.suggestion,
             "mode": results.mode,
             "notice": results.notice,
@@ -203,7 +204,9 @@ def _cmd_search(args: argparse.Namespace) -> int:
             ],
         }, ensure_ascii=False))
         return EXIT_OK
-    count = f"{results.total} result{'s' if results.total != 1 else ''}"
+    count = f"{results.total:,} result{'s' if results.total != 1 else ''}"
+    if results.estimated:
+        count = f"about {count}"
     print(f"{count} for “{results.query}” ({results.elapsed * 1000:.0f} ms)")
     if results.notice:
         print(results.notice)

@@ -183,3 +183,23 @@ def test_index_named_files(tmp_path):
     assert completed.returncode == 0 and "1 removed" in completed.stderr
     assert found("zeppelin") == []
     assert run("index", "--rebuild", str(note), data_dir=data).returncode == 2
+
+
+def test_search_says_when_a_total_is_estimated(data_dir, monkeypatch, capsys):
+    # In process, so that the phrase check can be told to sample (as it does on a large
+    # collection) instead of checking every candidate.
+    from searchapp import cli
+    from searchapp.core import ranking
+
+    monkeypatch.setattr(ranking, "VERIFY_ALL", 0)
+    monkeypatch.setattr(ranking, "VERIFY_ROUND", 0)
+    monkeypatch.setattr(ranking, "SAMPLE", 1)
+    search = ["--data-dir", str(data_dir), "search", '"kiss the ring"', "--limit", "1"]
+    assert cli.main(search) == 0
+    assert capsys.readouterr().out.startswith("about ")
+    assert cli.main([*search, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total_estimated"] is True
+    monkeypatch.undo()
+    assert cli.main(["--data-dir", str(data_dir), "search", '"kiss the ring"', "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["total_estimated"] is False and payload["total"] == 2
