@@ -261,7 +261,7 @@ def _write_postings_arrays(index) -> None:
     searches read instead of decoding the segment: on 100,000 articles a common word's
     first page went from about 35 ms to 6 ms. Writing them for a 100,000-article segment
     takes about 20 s; for the small segment of an update, next to nothing."""
-    from searchapp.core import postings  # numpy, which the window's start does without
+    from searchapp.core import postings
 
     postings.write_missing(index)
 

@@ -23,8 +23,12 @@ import shutil
 import struct
 from pathlib import Path
 
-import numpy as np
+from typing import TYPE_CHECKING
+
 from whoosh.codec.whoosh3 import W3LeafMatcher
+
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +46,8 @@ def read_blocks(matcher: W3LeafMatcher, directory: list | None = None
     """A word's document numbers (segment-local) and weights, decoded from its postings
     blocks; positions are unpickled with them but never turned into objects. With
     ``directory``, each block's (last document number, offset) is appended to it."""
+    import numpy as np
+
     id_parts, weight_parts = [], []
     offset = matcher._baseoffset
     while not matcher._atend:
@@ -94,6 +100,10 @@ def write_missing(index) -> int:
     written = 0
     with index.reader() as index_reader:
         for reader in _segment_readers(index_reader):
+            if reader.doc_count_all() < MIN_DOCS:
+                # No word can be in enough of its documents: the small segment of an
+                # update has nothing to keep, and the update does not even load numpy.
+                continue
             path = _path_of(reader)
             if path is None or _usable(path, reader):
                 continue
@@ -107,10 +117,30 @@ def write_missing(index) -> int:
 
 def _usable(path: Path, reader) -> bool:
     try:
-        SegmentArrays(path, reader.doc_count_all())
+        with open(path, "rb") as handle, \
+                mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            _layout(data, reader.doc_count_all())
     except (OSError, ValueError, KeyError, TypeError):
         return False
     return True
+
+
+def _layout(data, doc_count: int) -> tuple[dict, int, int]:
+    """The word table of a mapped ``.arrays`` file and its numbers of postings and blocks,
+    after checking that the file is whole and made for a segment of ``doc_count``."""
+    if len(data) < len(_MAGIC) + _HEADER.size or data[:len(_MAGIC)] != _MAGIC:
+        raise ValueError("not a postings arrays file")
+    (length,) = _HEADER.unpack_from(data, len(data) - _HEADER.size)
+    begin = len(data) - _HEADER.size - length
+    if begin < len(_MAGIC):
+        raise ValueError("damaged")
+    header = json.loads(bytes(data[begin:begin + length]).decode("utf-8"))
+    if header["doc_count"] != doc_count:
+        raise ValueError("made for another segment")
+    total, blocks = header["postings"], header["blocks"]
+    if begin != len(_MAGIC) + 8 * total + 12 * blocks:
+        raise ValueError("truncated")
+    return header["terms"], total, blocks
 
 
 def _write(reader, path: Path) -> None:
@@ -118,6 +148,8 @@ def _write(reader, path: Path) -> None:
     # block's last document number (int32) and offset in the postings file (int64), the
     # word table (JSON), its length. Document numbers go straight to the file and the rest
     # to spool files that are appended, so memory holds one word's postings at a time.
+    import numpy as np
+
     terms: dict[str, list] = {}
     total = blocks = 0
     partial = path.with_name(path.name + ".part")
@@ -163,22 +195,13 @@ class SegmentArrays:
     """A segment's ``.arrays`` file, mapped into memory."""
 
     def __init__(self, path: Path, doc_count: int) -> None:
+        import numpy as np
+
         with open(path, "rb") as handle:
             self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         data = self._map
-        if len(data) < len(_MAGIC) + _HEADER.size or data[:len(_MAGIC)] != _MAGIC:
-            raise ValueError("not a postings arrays file")
-        (length,) = _HEADER.unpack_from(data, len(data) - _HEADER.size)
-        begin = len(data) - _HEADER.size - length
-        if begin < len(_MAGIC):
-            raise ValueError("damaged")
-        header = json.loads(bytes(data[begin:begin + length]).decode("utf-8"))
-        if header["doc_count"] != doc_count:
-            raise ValueError("made for another segment")
-        total, blocks = header["postings"], header["blocks"]
+        terms, total, blocks = _layout(data, doc_count)
         base = len(_MAGIC)
-        if begin != base + 8 * total + 12 * blocks:
-            raise ValueError("truncated")
         self._ids = np.frombuffer(data, dtype="<i4", count=total, offset=base)
         base += 4 * total
         self._weights = np.frombuffer(data, dtype="<f4", count=total, offset=base)
@@ -187,7 +210,7 @@ class SegmentArrays:
         base += 4 * blocks
         self._offsets = np.frombuffer(data, dtype="<i8", count=blocks, offset=base)
         self._terms = {(fieldname, text): tuple(entry)
-                       for fieldname, listed in header["terms"].items()
+                       for fieldname, listed in terms.items()
                        for text, *entry in listed}
 
     def get(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:
