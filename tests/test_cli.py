@@ -190,7 +190,9 @@ def test_search_says_when_a_total_is_estimated(data_dir, monkeypatch, capsys):
     # collection) instead of checking every candidate.
     from searchapp import cli
     from searchapp.core import ranking
+    from searchapp.core import search as search_module
 
+    monkeypatch.setattr(search_module, "RANKING_MIN_DOCS", 0)  # five articles, ranked
     monkeypatch.setattr(ranking, "VERIFY_ALL", 0)
     monkeypatch.setattr(ranking, "VERIFY_ROUND", 0)
     monkeypatch.setattr(ranking, "SAMPLE", 1)
@@ -199,7 +201,7 @@ def test_search_says_when_a_total_is_estimated(data_dir, monkeypatch, capsys):
     assert capsys.readouterr().out.startswith("about ")
     assert cli.main([*search, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["total_estimated"] is True
-    monkeypatch.undo()
+    monkeypatch.setattr(ranking, "VERIFY_ALL", 300)
     assert cli.main(["--data-dir", str(data_dir), "search", '"kiss the ring"', "--json"]) == 0
     payload = json.loads(capsys.readouterr().out)
     assert payload["total_estimated"] is False and payload["total"] == 2

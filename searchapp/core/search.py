@@ -35,6 +35,10 @@ MAX_QUERY_CHARS = 1000
 MAX_EXPANSION = 64
 # How many indexed words a wildcard may scan while looking for matches.
 MAX_EXPANSION_SCAN = 20_000
+# From this many documents a relevance search ranks whole postings lists at once
+# (core/ranking.py). Below it Whoosh's matchers answer in a few milliseconds as well, and
+# a first search (the command line's only one) does not load numpy, some 60-90 ms.
+RANKING_MIN_DOCS = 1000
 # Suggestions are offered when a query finds fewer documents than this.
 SUGGEST_BELOW = 3
 # A bag of words falls back to the closest matches when fewer documents hold all of them.
@@ -460,14 +464,15 @@ def _run(searcher: Searcher, q: wq.Query, limit: int, sort: str,
     documents, counting in the same pass took p95 from 56 to 38 ms and phrases from 431 to
     202 ms (bench/RESULTS.md).
     """
-    if sort == "relevance":
-        from searchapp.core import ranking  # numpy: loaded with the first search
+    if sort == "relevance" and searcher.doc_count_all() >= RANKING_MIN_DOCS:
+        from searchapp.core import ranking  # numpy: loaded with the first such search
 
         try:
             return ranking.first_page(searcher, q, limit, allow=narrowing["filter"],
                                       exclude=narrowing["mask"])
         except ranking.Unsupported:
             pass
+    if sort == "relevance":
         collector = searcher.collector(limit=limit, optimize=False, **narrowing)
         inner = collector
         while hasattr(inner, "child"):

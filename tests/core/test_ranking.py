@@ -35,6 +35,11 @@ def _article(rng: random.Random, number: int) -> str:
     return (date if number % 3 else "") + f"{title}\n\n{body}.\n"
 
 
+@pytest.fixture(autouse=True)
+def rank_small_collections(monkeypatch):
+    monkeypatch.setattr(search_module, "RANKING_MIN_DOCS", 0)
+
+
 @pytest.fixture
 def library(make_library, monkeypatch):
     monkeypatch.setattr(postings, "MIN_DOCS", 20)  # so that common words get arrays
@@ -168,6 +173,18 @@ def test_the_phrase_check_reads_positions(make_library):
         == ["next.txt", "reversed.txt", "twice.txt"]
     assert search(library, '"gun gun safety"').total == 1
     assert search(library, '"safety gun safety"').total == 1
+
+
+def test_small_collections_are_ranked_by_whoosh(make_library, monkeypatch):
+    monkeypatch.setattr(search_module, "RANKING_MIN_DOCS", 3)
+    called = []
+    real = ranking.first_page
+    monkeypatch.setattr(ranking, "first_page", lambda *a, **k: called.append(1) or real(*a, **k))
+    small = make_library({"a.txt": "A\n\ngun", "b.txt": "B\n\ngun"})
+    assert search(small, "gun").total == 2 and not called
+    (small.collections[0].root / "c.txt").write_text("C\n\ngun", encoding="utf-8")
+    small.refresh()
+    assert search(small, "gun").total == 3 and called
 
 
 def test_the_search_module_falls_back_when_ranking_cannot(library, monkeypatch):
