@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal, Slot
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QDate, QEvent, QObject, Signal, Slot
+from PySide6.QtGui import QAction, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QDateEdit,
     QHBoxLayout,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from searchapp.ui import lazy_qt
 from searchapp.ui.labels import KIND_GROUPS, collection_label
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ class DateLimit(QDateEdit):
         self.setMinimumDate(ANY_DATE)
         self.setSpecialValueText("any date")
         self.setDate(ANY_DATE)
-        self.calendarWidget().installEventFilter(self)
+        self._calendar_watched = False  # the popup calendar is made when it first opens
 
     def value(self) -> dt.date | None:
         date = self.date()
@@ -49,6 +50,21 @@ class DateLimit(QDateEdit):
 
     def set_value(self, value: dt.date | None) -> None:
         self.setDate(ANY_DATE if value is None else QDate(value))
+
+    def _watch_calendar(self) -> None:
+        # A click or a key is what opens the popup: the calendar is made then, not with the
+        # field (the first frame shows two of these fields, not their calendars).
+        if not self._calendar_watched:
+            self._calendar_watched = True
+            self.calendarWidget().installEventFilter(self)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._watch_calendar()
+        super().mousePressEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        self._watch_calendar()
+        super().keyPressEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Show and self.date() == ANY_DATE:
@@ -108,7 +124,8 @@ class FilterBar(QWidget):
         self.clear_button = QToolButton(self)
         self.clear_button.setObjectName("clearFilters")
         self.clear_button.setDefaultAction(clear_action)
-        self.clear_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        # Qt.ToolButtonStyle.ToolButtonTextOnly, without the Qt namespace (see lazy_qt)
+        self.clear_button.setProperty("toolButtonStyle", lazy_qt.TOOL_BUTTON_TEXT_ONLY)
         clear_action.triggered.connect(self.clear)
 
         layout = QHBoxLayout(self)

@@ -6,9 +6,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
+
+from searchapp.ui import lazy_qt
+from searchapp.ui.lazy_qt import Qt
 
 # Time left is shown once the rate is worth trusting.
 ESTIMATE_AFTER_SECONDS = 1.5
@@ -59,7 +61,9 @@ class IndexProgress(QWidget):
         self.label = QLabel(self)
         self.label.setObjectName("indexProgressText")
         self.label.setAccessibleName("Indexing status")
-        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        # Enum properties from their values: this is made with the first frame, before the Qt
+        # namespace is built (see lazy_qt).
+        self.label.setProperty("textFormat", lazy_qt.PLAIN_TEXT)
         # A fixed width: a label that resized with each file name would lay out (and
         # repaint) the whole window many times a second while indexing.
         self.label.setFixedWidth(LABEL_WIDTH)
@@ -73,7 +77,7 @@ class IndexProgress(QWidget):
         self.cancel_button = QToolButton(self)
         self.cancel_button.setObjectName("cancelIndexing")
         self.cancel_button.setDefaultAction(cancel_action)
-        self.cancel_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.cancel_button.setProperty("toolButtonStyle", lazy_qt.TOOL_BUTTON_TEXT_BESIDE_ICON)
         self.cancel_button.setAutoRaise(True)
 
         layout = QHBoxLayout(self)

@@ -13,14 +13,14 @@ meanwhile are folded into one follow-up run.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 # Only what the first frame needs is imported here: PySide6 builds each Qt class (and its
 # enums) the first time it is touched, which costs start-up time. Dialogs and the reader
-# are imported where they are first opened.
+# are imported where they are first opened, and the Qt namespace of enums is built once
+# the first list is on screen (see lazy_qt).
 from PySide6.QtCore import (
     QEvent,
     QItemSelectionModel,
@@ -29,7 +29,6 @@ from PySide6.QtCore import (
     QPoint,
     QSettings,
     QSize,
-    Qt,
     QTimer,
     Signal,
     Slot,
@@ -57,17 +56,18 @@ from PySide6.QtWidgets import (
 )
 
 import searchapp
+from searchapp.ui import lazy_qt
 from searchapp.ui import settings as setting_keys
 from searchapp.ui.actions import SORT_LABELS, Actions
 from searchapp.ui.empty_state import NO_ARTICLE_MESSAGE, EmptyStateLabel
 from searchapp.ui.filters import FilterBar
 from searchapp.ui.indexprogress import IndexProgress
 from searchapp.ui.labels import BUNDLED_COLLECTION
+from searchapp.ui.lazy_qt import Qt
 from searchapp.ui.results_delegate import ResultDelegate
 from searchapp.ui.results_model import ResultRole, ResultsModel
 from searchapp.ui.searchbar import SYNTAX_HELP_HTML, SearchBar
 from searchapp.ui.timeline_chart import TimelineChart
-from searchapp.ui.workers import IndexLane, SearchLane
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
@@ -83,6 +83,7 @@ if TYPE_CHECKING:
     from searchapp.ui.report import ReportDialog
     from searchapp.ui.viewer import ReaderView
     from searchapp.ui.watcher import FolderWatcher
+    from searchapp.ui.workers import IndexLane, SearchLane, SearchWorker
 
 log = logging.getLogger(__name__)
 
@@ -104,13 +105,19 @@ ADD_FOLDER_HINT = ("Add a folder of documents with File › Add Folder… (Ctrl+
 class ResultsView(QListView):
     """The result list, which says why it is empty when it is."""
 
+    firstRowsPainted = Signal()  # once, after the list was first painted with rows in it
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._placeholder = ""
+        self._rows_painted = False
 
     def set_placeholder(self, text: str) -> None:
         self._placeholder = text
-        self.viewport().update()
+        # Not before it is shown: PySide6 takes some 9 ms to wrap the viewport the first
+        # time, which the first frame does without.
+        if self.isVisible():
+            self.viewport().update()
 
     def placeholder(self) -> str:
         return self._placeholder
@@ -118,13 +125,18 @@ class ResultsView(QListView):
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         model = self.model()
-        if model is None or model.rowCount() or not self._placeholder:
+        if model is not None and model.rowCount():
+            if not self._rows_painted:
+                self._rows_painted = True
+                self.firstRowsPainted.emit()
+            return
+        if model is None or not self._placeholder:
             return
         painter = QPainter(self.viewport())
         painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
         area = self.viewport().rect().adjusted(24, 24, -24, -24)
-        painter.drawText(area, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
-                                   | Qt.TextFlag.TextWordWrap), self._placeholder)
+        painter.drawText(area, lazy_qt.ALIGN_H_CENTER | lazy_qt.ALIGN_TOP
+                         | lazy_qt.TEXT_WORD_WRAP, self._placeholder)
         painter.end()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -182,8 +194,10 @@ class MainWindow(QMainWindow):
         self.setAccessibleName(APP_NAME)
         self.settings = settings if settings is not None else QSettings(self)
         self._data_dir = data_dir
-        self.lane = SearchLane(data_dir, self)
-        self.index_lane = IndexLane(data_dir, self)
+        # The two lanes (and their threads) are made when first asked for: when the index is
+        # opened, once the first list is painted (see ``lane``).
+        self._lane: SearchLane | None = None
+        self._index_lane: IndexLane | None = None
         self._watcher: FolderWatcher | None = None  # made when the index lane lists folders
         self._quotation_panel: QuotationPanel | None = None  # made after the first list
         self._reader: ReaderView | None = None  # made after the first list
@@ -224,7 +238,7 @@ class MainWindow(QMainWindow):
         self._restore_settings()
         self.setAcceptDrops(True)
         self.search_bar.installEventFilter(self)  # folders dropped on it are added too
-        self.search_bar.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.search_bar.setFocus()  # (Qt.FocusReason.OtherFocusReason)
 
     # -- construction ---------------------------------------------------------------------
 
@@ -233,11 +247,13 @@ class MainWindow(QMainWindow):
         self.info_label = QLabel(self)
         self.info_label.setObjectName("infoLine")
         self.info_label.setAccessibleName("Search messages")
-        self.info_label.setTextFormat(Qt.TextFormat.RichText)  # our markup, escaped text
+        # Enum properties are set from their values here: the first frame is built without
+        # the Qt namespace of enums (see lazy_qt; a test checks what they are).
+        self.info_label.setProperty("textFormat", lazy_qt.RICH_TEXT)  # our markup
         self.info_label.setWordWrap(True)
-        self.info_label.setTextInteractionFlags(
-            Qt.TextInteractionFlag.LinksAccessibleByMouse
-            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
+        self.info_label.setProperty("textInteractionFlags",
+                                    lazy_qt.LINKS_ACCESSIBLE_BY_MOUSE
+                                    | lazy_qt.LINKS_ACCESSIBLE_BY_KEYBOARD)
         self.info_label.setContentsMargins(2, 0, 2, 0)
         self.info_label.hide()
 
@@ -250,12 +266,12 @@ class MainWindow(QMainWindow):
         self.results_view.setUniformItemSizes(True)
         # Extended: Ctrl+click a second result to compare the two.
         self.results_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.results_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.results_view.setProperty("contextMenuPolicy", lazy_qt.CUSTOM_CONTEXT_MENU)
         self.results_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.results_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results_view.setProperty("horizontalScrollBarPolicy",
+                                      lazy_qt.SCROLL_BAR_ALWAYS_OFF)
         self.results_view.setAlternatingRowColors(True)
         self.results_view.set_placeholder("Opening the index…")
-        self.results_view.viewport().installEventFilter(self)
 
         self.count_label = QLabel(self)
         self.count_label.setObjectName("resultCount")
@@ -289,7 +305,9 @@ class MainWindow(QMainWindow):
             lambda: self.timeline_chart.set_message("Counting…"))
         list_layout.addWidget(self.results_view, 1)
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        # Horizontal, the default; by keyword, as QSplitter(self) would make PySide6 build the
+        # Qt namespace to rule out QSplitter(Qt.Orientation) (see lazy_qt).
+        self.splitter = QSplitter(parent=self)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(list_pane)
@@ -307,6 +325,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
+        # Hidden until an update indexes files; made now all the same, as the status bar
+        # takes its height from it.
         self.index_progress = IndexProgress(self.actions.cancel_indexing, self)
         self.statusBar().addPermanentWidget(self.index_progress)
         self.statusBar().setSizeGripEnabled(True)
@@ -315,12 +335,12 @@ class MainWindow(QMainWindow):
         self.toolbar.setObjectName("mainToolbar")
         self.toolbar.setAccessibleName("Main toolbar")
         self.toolbar.setMovable(False)
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar.setProperty("toolButtonStyle", lazy_qt.TOOL_BUTTON_TEXT_BESIDE_ICON)
         self.toolbar.addAction(self.actions.add_folder)
         self.toolbar.addAction(self.actions.remove_folder)
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.actions.refresh_index)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        self.addToolBar(self.toolbar)  # (Qt.ToolBarArea.TopToolBarArea)
 
         self.actions.next_match.setEnabled(False)
         self.actions.previous_match.setEnabled(False)
@@ -376,8 +396,31 @@ class MainWindow(QMainWindow):
         help_menu.addSeparator()
         help_menu.addAction(actions.about)
 
-    def _connect(self) -> None:
-        worker = self.lane.worker
+    @property
+    def lane(self) -> SearchLane:
+        """The search lane: opens the index, searches, loads documents, reads."""
+        if self._lane is None:
+            from searchapp.ui.workers import SearchLane
+
+            self._lane = SearchLane(self._data_dir, self)
+            self._connect_search_worker(self._lane.worker)
+        return self._lane
+
+    @property
+    def index_lane(self) -> IndexLane:
+        """The index lane: every write to the index, one update at a time."""
+        if self._index_lane is None:
+            from searchapp.ui.workers import IndexLane
+
+            self._index_lane = IndexLane(self._data_dir, self)
+            index_worker = self._index_lane.worker
+            index_worker.indexProgress.connect(self._on_index_progress)
+            index_worker.indexFinished.connect(self._on_index_finished)
+            index_worker.indexFailed.connect(self._on_index_failed)
+            index_worker.foldersScanned.connect(self._on_folders_scanned)
+        return self._index_lane
+
+    def _connect_search_worker(self, worker: SearchWorker) -> None:
         worker.libraryReady.connect(self._on_library_ready)
         worker.libraryMissing.connect(self._on_library_missing)
         worker.libraryFailed.connect(self._on_library_failed)
@@ -392,11 +435,8 @@ class MainWindow(QMainWindow):
         worker.readingFinished.connect(self._on_reading_finished)
         worker.readingFailed.connect(self._on_reading_failed)
         worker.readingCancelled.connect(self._on_reading_cancelled)
-        index_worker = self.index_lane.worker
-        index_worker.indexProgress.connect(self._on_index_progress)
-        index_worker.indexFinished.connect(self._on_index_finished)
-        index_worker.indexFailed.connect(self._on_index_failed)
-        index_worker.foldersScanned.connect(self._on_folders_scanned)
+
+    def _connect(self) -> None:
         self.filter_bar.filtersChanged.connect(self._on_filters_changed)
 
         self.search_bar.searchRequested.connect(self.run_search)
@@ -412,6 +452,7 @@ class MainWindow(QMainWindow):
         self.results_view.customContextMenuRequested.connect(self._show_result_menu)
         self.results_view.selectionModel().selectionChanged.connect(
             self._update_compare_action)
+        self.results_view.firstRowsPainted.connect(self._on_first_rows_painted)
         self.firstListShown.connect(self._on_first_list_shown)
 
         actions = self.actions
@@ -444,6 +485,13 @@ class MainWindow(QMainWindow):
         actions.compare_selected.triggered.connect(self.compare_selected)
 
     # -- built after the first list ------------------------------------------------------
+
+    @Slot()
+    def _on_first_rows_painted(self) -> None:
+        if not self._first_list_shown:
+            self._first_list_shown = True
+            # Emitted after this paint has been delivered, so the rows are on screen.
+            QTimer.singleShot(0, lambda: self.firstListShown.emit())
 
     @Slot()
     def _on_first_list_shown(self) -> None:
@@ -949,6 +997,8 @@ class MainWindow(QMainWindow):
 
     @Slot(int, object)
     def _on_search_finished(self, request_id: int, results: SearchResults) -> None:
+        import html
+
         if request_id <= self._shown_search_id:
             log.debug("Dropped the stale reply %d for %r", request_id, results.query)
             return
@@ -1019,9 +1069,11 @@ class MainWindow(QMainWindow):
             count = sum(1 for row in range(self.results_model.rowCount())
                         if not self.results_model.index(row, 0).data(ResultRole.Member))
             stories = f" in {count:,} {'story' if count == 1 else 'stories'}"
-        text = f"{results.total:,} {noun}{stories} · {milliseconds} ms"
+        # A phrase with very many candidate documents has its total estimated from a sample.
+        total = f"about {results.total:,}" if results.estimated else f"{results.total:,}"
+        text = f"{total} {noun}{stories} · {milliseconds} ms"
         if results.total > len(results.hits):
-            text = (f"{results.total:,} {noun} (first {len(results.hits):,}){stories} · "
+            text = (f"{total} {noun} (first {len(results.hits):,}){stories} · "
                     f"{milliseconds} ms")
         self.count_label.setText(text)
 
@@ -1035,6 +1087,8 @@ class MainWindow(QMainWindow):
         self.searchFailed.emit(message)
 
     def _show_info(self, rich_text: str, error: bool = False) -> None:
+        import html
+
         if error:
             rich_text = (f'<span style="color:{self._error_color()}">'
                          f"&#9888;&nbsp;{html.escape(rich_text)}</span>")
@@ -1576,6 +1630,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def show_shortcuts(self) -> None:
+        import html
+
         from PySide6.QtWidgets import QMessageBox
 
         rows = "".join(
@@ -1591,6 +1647,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def show_about(self) -> None:
+        import html
+
         from PySide6.QtWidgets import QMessageBox
 
         QMessageBox.about(
@@ -1612,12 +1670,6 @@ class MainWindow(QMainWindow):
                 else:
                     drag.acceptProposedAction()
                 return True
-        if (not self._first_list_shown and event.type() == QEvent.Type.Paint
-                and watched is self.results_view.viewport()
-                and self.results_model.rowCount() > 0):
-            self._first_list_shown = True
-            # Emitted after this paint has been delivered, so the rows are on screen.
-            QTimer.singleShot(0, lambda: self.firstListShown.emit())
         return super().eventFilter(watched, event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -1628,8 +1680,9 @@ class MainWindow(QMainWindow):
             self.report_dialog.close()
         for dialog in list(self._compare_dialogs.values()):
             dialog.close()
-        self.index_lane.stop()
-        self.lane.stop()
+        for lane in (self._index_lane, self._lane):
+            if lane is not None:
+                lane.stop()
         super().closeEvent(event)
 
 

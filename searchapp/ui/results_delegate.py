@@ -4,6 +4,8 @@ cover it (a click there shows or folds them) and those articles are indented bel
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import (
     QAbstractItemModel,
     QEvent,
@@ -12,7 +14,6 @@ from PySide6.QtCore import (
     QPointF,
     QRect,
     QSize,
-    Qt,
 )
 from PySide6.QtGui import (
     QFont,
@@ -21,21 +22,31 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
     QRegion,
-    QTextCharFormat,
     QTextLayout,
     QTextLine,
     QTextOption,
 )
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from searchapp.ui import lazy_qt
 from searchapp.ui.colors import match_colors
+from searchapp.ui.elide import elide_middle, elide_right, plain_left_to_right
+from searchapp.ui.lazy_qt import Qt
 from searchapp.ui.results_model import ResultRole
 from searchapp.ui.text_offsets import utf16_spans
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QTextCharFormat
 
 SNIPPET_LINES = 3
 MARGIN = 8
 SPACING = 3
 MEMBER_INDENT = 22  # how far a story's other articles are indented under it
+
+# Painting uses no Qt enum (see lazy_qt): the first frame's rows are painted before PySide6
+# has built the Qt namespace.
+_LEFT_CENTRED = lazy_qt.ALIGN_LEFT | lazy_qt.ALIGN_V_CENTER
+_RIGHT_CENTRED = lazy_qt.ALIGN_RIGHT | lazy_qt.ALIGN_V_CENTER
 
 
 def lay_out_lines(layout: QTextLayout, width: int, line_spacing: float,
@@ -112,23 +123,24 @@ class ResultDelegate(QStyledItemDelegate):
         style = widget.style() if widget is not None else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
 
+        # Text is drawn in a role of the palette, by style.drawItemText (which sets the pen
+        # itself): QPainter.setPen would make PySide6 build the Qt namespace, to rule out
+        # its Qt.PenStyle overload, before the first list is painted (see lazy_qt).
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         active = bool(opt.state & QStyle.StateFlag.State_Active)
-        group = QPalette.ColorGroup.Active if active else QPalette.ColorGroup.Inactive
         palette = opt.palette
+        palette.setCurrentColorGroup(QPalette.ColorGroup.Active if active
+                                     else QPalette.ColorGroup.Inactive)
         text_role = (QPalette.ColorRole.HighlightedText if selected
                      else QPalette.ColorRole.Text)
-        text_color = palette.color(group, text_role)
-        secondary = palette.color(group, QPalette.ColorRole.PlaceholderText)
-        if selected:
-            secondary = text_color
+        secondary_role = text_role if selected else QPalette.ColorRole.PlaceholderText
 
         rect = opt.rect.adjusted(MARGIN + 2, MARGIN, -MARGIN - 2, -MARGIN)
         painter.save()
         painter.setClipRect(opt.rect)
         if index.data(ResultRole.Member):
             # One of a story's other articles: indented, with a rule showing where it hangs.
-            painter.setPen(secondary)
+            painter.setPen(palette.color(secondary_role))
             guide = rect.left() + MEMBER_INDENT // 2 - 4
             painter.drawLine(guide, opt.rect.top(), guide, opt.rect.bottom())
             rect.setLeft(rect.left() + MEMBER_INDENT)
@@ -138,78 +150,67 @@ class ResultDelegate(QStyledItemDelegate):
         # Title (bold, elided), then date, type, folder and file in the secondary colour.
         metrics = QFontMetrics(opt.font)
         title_font = self._title_font(opt.font)
-        title_metrics = QFontMetrics(title_font)
-        line_height = title_metrics.height()
-        title = title_metrics.elidedText(str(index.data(ResultRole.Title) or ""),
-                                         Qt.TextElideMode.ElideRight, rect.width())
+        line_height = QFontMetrics(title_font).height()
+        title = elide_right(title_font, str(index.data(ResultRole.Title) or ""), rect.width())
         painter.setFont(title_font)
-        painter.setPen(text_color)
-        painter.drawText(QRect(rect.left(), rect.top(), rect.width(), line_height),
-                         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                         title)
+        style.drawItemText(painter, QRect(rect.left(), rect.top(), rect.width(), line_height),
+                           _LEFT_CENTRED, palette, True, title, text_role)
         meta_parts = [index.data(ResultRole.Date), index.data(ResultRole.TypeAndPage),
                       index.data(ResultRole.Collection), index.data(ResultRole.FileName)]
         meta = "  ·  ".join(str(part) for part in meta_parts if part)
         meta_width = rect.width() - (also_area.width() + 8 if also else 0)
-        meta = metrics.elidedText(meta, Qt.TextElideMode.ElideMiddle, max(0, meta_width))
+        meta = elide_middle(opt.font, meta, max(0, meta_width))
         painter.setFont(opt.font)
         meta_top = rect.top() + line_height
         if also:
-            link = palette.color(group, QPalette.ColorRole.Link)
-            painter.setPen(text_color if selected else link)
-            painter.drawText(also_area, int(Qt.AlignmentFlag.AlignRight
-                                            | Qt.AlignmentFlag.AlignVCenter), also)
-        painter.setPen(secondary)
-        painter.drawText(QRect(rect.left(), meta_top, rect.width(), metrics.height()),
-                         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), meta)
+            style.drawItemText(painter, also_area, _RIGHT_CENTRED, palette, True, also,
+                               text_role if selected else QPalette.ColorRole.Link)
+        style.drawItemText(painter, QRect(rect.left(), meta_top, rect.width(), metrics.height()),
+                           _LEFT_CENTRED, palette, True, meta, secondary_role)
 
         # Snippet: wrapped to at most SNIPPET_LINES lines, matches marked.
         snippet = str(index.data(ResultRole.Snippet) or "")
         matches = index.data(ResultRole.Matches) or ()
         top = meta_top + metrics.height() + SPACING
-        painter.setFont(opt.font)
-        painter.setPen(text_color)
         if not snippet:
-            painter.setPen(secondary)
-            painter.drawText(QRect(rect.left(), top, rect.width(), metrics.height()),
-                             int(Qt.AlignmentFlag.AlignLeft), "(no text)")
+            style.drawItemText(painter, QRect(rect.left(), top, rect.width(), metrics.height()),
+                               lazy_qt.ALIGN_LEFT, palette, True, "(no text)", secondary_role)
         else:
-            self._draw_snippet(painter, opt, snippet, matches, rect.left(), top,
-                               rect.width(), selected)
+            self._draw_snippet(painter, style, opt, palette, text_role, snippet, matches,
+                               rect.left(), top, rect.width(), selected)
         painter.restore()
 
     @staticmethod
-    def _draw_snippet(painter: QPainter, opt: QStyleOptionViewItem, snippet: str,
+    def _draw_snippet(painter: QPainter, style: QStyle, opt: QStyleOptionViewItem,
+                      palette: QPalette, text_role: QPalette.ColorRole, snippet: str,
                       matches: tuple[tuple[int, int], ...], left: int, top: int, width: int,
                       selected: bool) -> None:
-        layout = QTextLayout(snippet, opt.font, painter.device())
+        # Laid out for the view's screen; painter.device(), the viewport, would cost the first
+        # frame some 9 ms while PySide6 first wraps it.
+        layout = QTextLayout(snippet, opt.font, opt.widget)
         matches = tuple(utf16_spans(snippet, matches))
-        snippet_units = len(snippet.encode("utf-16-le")) // 2
+        snippet_units = len(snippet)  # in UTF-16 code units, as Qt counts
+        if not snippet.isascii() and max(snippet) > "\uffff":
+            snippet_units = len(snippet.encode("utf-16-le")) // 2
         text_option = QTextOption()
         text_option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         layout.setTextOption(text_option)
-        background, foreground = match_colors(opt.palette)
-        formats = []
-        for start, end in matches:
-            if not 0 <= start < end <= snippet_units:
-                continue
-            char_format = QTextCharFormat()
-            char_format.setFontWeight(QFont.Weight.Bold)
-            if selected:
-                # On the selection colour, a yellow box would fight it: underline instead.
-                char_format.setFontUnderline(True)
-            else:
-                char_format.setBackground(background)
-                char_format.setForeground(foreground)
-            selection = QTextLayout.FormatRange()
-            selection.start = start
-            selection.length = end - start
-            selection.format = char_format
-            formats.append(selection)
-        layout.setFormats(formats)
+        selections = _match_selections(opt.palette, matches, snippet_units, selected)
+        # Without matches, plain left-to-right text is drawn line by line in its colour: the
+        # same pixels as layout.draw with a format for the colour (there is no QPainter.setPen,
+        # see paint()), without loading QTextCharFormat (1.5 ms of the first frame).
+        by_lines = (not selections and opt.widget is not None
+                    and opt.widget.isLeftToRight() and plain_left_to_right(snippet))
+        if not by_lines:
+            from PySide6.QtGui import QTextCharFormat
+
+            colour = QTextCharFormat()
+            colour.setForeground(palette.brush(text_role))
+            layout.setFormats([_format_range(0, snippet_units, colour), *selections])
         metrics = QFontMetrics(opt.font)
-        lines = lay_out_lines(layout, width, metrics.lineSpacing(), SNIPPET_LINES)
-        y = float(len(lines) * metrics.lineSpacing())
+        line_spacing = metrics.lineSpacing()
+        lines = lay_out_lines(layout, width, line_spacing, SNIPPET_LINES)
+        y = float(len(lines) * line_spacing)
         truncated = bool(lines) and (
             lines[-1].textStart() + lines[-1].textLength() < snippet_units)
         painter.save()
@@ -219,11 +220,54 @@ class ResultDelegate(QStyledItemDelegate):
             ellipsis_width = metrics.horizontalAdvance("…") + 2
             last_top = top + int(lines[-1].y())
             area = area.subtracted(QRegion(QRect(left + width - ellipsis_width, last_top,
-                                                 ellipsis_width, metrics.lineSpacing())))
-        painter.setClipRegion(area, Qt.ClipOperation.IntersectClip)
-        # Selections (not just formats) so that the match backgrounds are painted too.
-        layout.draw(painter, QPointF(left, top), formats)
+                                                 ellipsis_width, line_spacing)))
+        # Within the row (the clip paint() set): the same as Qt.ClipOperation.IntersectClip.
+        painter.setClipRegion(area.intersected(opt.rect))
+        if by_lines:
+            for line in lines:
+                start = line.textStart()
+                style.drawItemText(painter, QRect(left, top + int(line.y()), width, line_spacing),
+                                   lazy_qt.ALIGN_LEFT | lazy_qt.ALIGN_TOP, palette, True,
+                                   snippet[start:start + line.textLength()], text_role)
+        else:
+            # Selections (not just formats) so that the match backgrounds are painted too.
+            layout.draw(painter, QPointF(left, top), selections)
         painter.restore()
         if truncated:
-            painter.drawText(QPointF(left + width - metrics.horizontalAdvance("…"),
-                                     top + lines[-1].y() + metrics.ascent()), "…")
+            advance = metrics.horizontalAdvance("…")
+            style.drawItemText(painter, QRect(left + width - advance, top + int(lines[-1].y()),
+                                              advance, line_spacing),
+                               lazy_qt.ALIGN_LEFT | lazy_qt.ALIGN_TOP, palette, True, "…",
+                               text_role)
+
+
+def _match_selections(palette: QPalette, matches: tuple[tuple[int, int], ...],
+                      snippet_units: int, selected: bool) -> list[QTextLayout.FormatRange]:
+    """The matches in bold, on the marker colour (underlined on a selected row)."""
+    selections: list[QTextLayout.FormatRange] = []
+    spans = [(start, end) for start, end in matches if 0 <= start < end <= snippet_units]
+    if not spans:
+        return selections
+    from PySide6.QtGui import QTextCharFormat  # loaded with the first match (see above)
+
+    background, foreground = match_colors(palette)
+    for start, end in spans:
+        char_format = QTextCharFormat()
+        char_format.setFontWeight(QFont.Weight.Bold)
+        if selected:
+            # On the selection colour, a yellow box would fight it: underline instead.
+            char_format.setFontUnderline(True)
+        else:
+            char_format.setBackground(background)
+            char_format.setForeground(foreground)
+        selections.append(_format_range(start, end - start, char_format))
+    return selections
+
+
+def _format_range(start: int, length: int, char_format: QTextCharFormat
+                  ) -> QTextLayout.FormatRange:
+    selection = QTextLayout.FormatRange()
+    selection.start = start
+    selection.length = length
+    selection.format = char_format
+    return selection

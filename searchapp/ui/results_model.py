@@ -11,10 +11,10 @@ from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex
 
+from searchapp.ui import lazy_qt
 from searchapp.ui.labels import collection_label, type_and_page
-from searchapp.ui.models import ReadOnlyRows
 
 if TYPE_CHECKING:
     from searchapp.core.results import SearchHit
@@ -22,21 +22,23 @@ if TYPE_CHECKING:
 UNDATED = "undated"
 
 
+# The roles are ints equal to Qt.ItemDataRole's: the first list is painted before PySide6
+# builds the Qt namespace (see lazy_qt).
 class ResultRole(IntEnum):
-    Title = Qt.ItemDataRole.UserRole + 1
-    Date = Qt.ItemDataRole.UserRole + 2  # the display text: "25 Feb 2025" or "undated"
-    Path = Qt.ItemDataRole.UserRole + 3
-    FileName = Qt.ItemDataRole.UserRole + 4
-    Snippet = Qt.ItemDataRole.UserRole + 5
-    Matches = Qt.ItemDataRole.UserRole + 6  # ((start, end), ...) into the snippet
-    Hit = Qt.ItemDataRole.UserRole + 7
-    Collection = Qt.ItemDataRole.UserRole + 8  # "Bundled articles" or the folder's name
-    Kind = Qt.ItemDataRole.UserRole + 9  # the file type as indexed: "txt", "pdf", ...
-    Page = Qt.ItemDataRole.UserRole + 10  # int for paged formats (PDF), else None
-    TypeAndPage = Qt.ItemDataRole.UserRole + 11  # "PDF, p. 3", "Text"
-    Also = Qt.ItemDataRole.UserRole + 12  # "also covered by 2 articles" on a story's row
-    Expanded = Qt.ItemDataRole.UserRole + 13  # a story's other articles are shown
-    Member = Qt.ItemDataRole.UserRole + 14  # one of the other articles of a story
+    Title = lazy_qt.USER_ROLE + 1
+    Date = lazy_qt.USER_ROLE + 2  # the display text: "25 Feb 2025" or "undated"
+    Path = lazy_qt.USER_ROLE + 3
+    FileName = lazy_qt.USER_ROLE + 4
+    Snippet = lazy_qt.USER_ROLE + 5
+    Matches = lazy_qt.USER_ROLE + 6  # ((start, end), ...) into the snippet
+    Hit = lazy_qt.USER_ROLE + 7
+    Collection = lazy_qt.USER_ROLE + 8  # "Bundled articles" or the folder's name
+    Kind = lazy_qt.USER_ROLE + 9  # the file type as indexed: "txt", "pdf", ...
+    Page = lazy_qt.USER_ROLE + 10  # int for paged formats (PDF), else None
+    TypeAndPage = lazy_qt.USER_ROLE + 11  # "PDF, p. 3", "Text"
+    Also = lazy_qt.USER_ROLE + 12  # "also covered by 2 articles" on a story's row
+    Expanded = lazy_qt.USER_ROLE + 13  # a story's other articles are shown
+    Member = lazy_qt.USER_ROLE + 14  # one of the other articles of a story
 
 
 def also_text(count: int) -> str:
@@ -55,9 +57,13 @@ class _Row(NamedTuple):
     member: bool  # one of the story's other articles (shown when it is expanded)
 
 
-class ResultsModel(ReadOnlyRows, QAbstractListModel):
+class ResultsModel(QAbstractListModel):
     """Read-only list of ``SearchHit``s, replaced as a whole after each search, optionally
-    grouped into stories (lists of paths, best first, from the engine's clusters)."""
+    grouped into stories (lists of paths, best first, from the engine's clusters).
+
+    Its rows are selectable, never editable and have no children: QAbstractListModel's own
+    ``flags()`` (not overridden, unlike ``models.ReadOnlyRows``, so that painting the first
+    list needs no Qt enum)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -181,23 +187,23 @@ class ResultsModel(ReadOnlyRows, QAbstractListModel):
         return names
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+             role: int = lazy_qt.DISPLAY_ROLE) -> Any:
         if not index.isValid() or index.parent().isValid():
             return None
         hit = self.hit(index.row())
         if hit is None:
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, ResultRole.Title):
+        if role in (lazy_qt.DISPLAY_ROLE, ResultRole.Title):
             return hit.title or Path(hit.path).name
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == lazy_qt.TOOL_TIP_ROLE:
             return hit.path
-        if role == Qt.ItemDataRole.AccessibleTextRole:
+        if role == lazy_qt.ACCESSIBLE_TEXT_ROLE:
             title = hit.title or Path(hit.path).name
             text = (f"{title}, {format_date(hit.date)}, {collection_label(hit.collection)}, "
                     f"{type_and_page(hit.kind, hit.page)}, {Path(hit.path).name}")
             also = also_text(self.others(index.row()))
             return f"{text}, {also}" if also else text
-        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+        if role == lazy_qt.ACCESSIBLE_DESCRIPTION_ROLE:
             return hit.snippet
         if role == ResultRole.Date:
             return format_date(hit.date)

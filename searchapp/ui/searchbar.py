@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QMenu, QStyle, QWidget
 
+from searchapp.ui.lazy_qt import Qt
 from searchapp.ui.settings import MAX_RECENT_QUERIES
 
 DEBOUNCE_MS = 150

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 def utf16_spans(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """The same spans counted the way QString counts, so emoji do not shift highlights."""
     spans = list(spans)
-    if text.isascii() or all(ord(char) <= 0xFFFF for char in text):
+    if not spans or text.isascii() or max(text) <= "\uffff":
         return spans
     # Offsets at which an astral character (two UTF-16 units) occurs.
     astral = [index for index, char in enumerate(text) if ord(char) > 0xFFFF]

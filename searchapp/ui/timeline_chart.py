@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QRect, QRectF, QSize, Signal
 from PySide6.QtGui import (
     QFontMetrics,
     QHelpEvent,
@@ -17,6 +17,9 @@ from PySide6.QtGui import (
     QPalette,
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+
+from searchapp.ui import lazy_qt
+from searchapp.ui.lazy_qt import Qt
 
 if TYPE_CHECKING:
     from searchapp.core.timeline import PeriodCount, Timeline
@@ -47,7 +50,8 @@ class TimelineChart(QWidget):
         super().__init__(parent)
         self.setObjectName("timeline")
         self.setAccessibleName("Timeline of matching documents")
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # Qt.FocusPolicy.StrongFocus: the chart is in the first frame (see lazy_qt).
+        self.setProperty("focusPolicy", lazy_qt.STRONG_FOCUS)
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._timeline: Timeline | None = None
@@ -140,13 +144,16 @@ class TimelineChart(QWidget):
                 painter.setOpacity(0.35)  # the old counts, under a "counting…" line
                 self._paint_bars(painter, periods, metrics, secondary, text_color)
                 painter.setOpacity(1.0)
-            painter.setPen(secondary)
             message = self._message or ("Only undated documents match."
                                         if self._timeline is not None else "")
             if self._timeline is not None and not periods and self._timeline.undated:
                 message = f"{message}  {self._undated_text()}".strip()
-            painter.drawText(self.rect().adjusted(PADDING, 0, -PADDING, 0),
-                             int(Qt.AlignmentFlag.AlignCenter), message)
+            # Nothing to say in the first frame, which is painted before PySide6 builds the
+            # Qt namespace (that QPainter.setPen would build, see lazy_qt).
+            if message:
+                painter.setPen(secondary)
+                painter.drawText(self.rect().adjusted(PADDING, 0, -PADDING, 0),
+                                 lazy_qt.ALIGN_CENTER, message)
             painter.end()
             return
         self._paint_bars(painter, periods, metrics, secondary, text_color)

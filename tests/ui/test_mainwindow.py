@@ -331,3 +331,21 @@ def test_next_start_paints_the_last_list_before_the_engine_answers(qtbot, make_w
     with qtbot.waitSignal(second.resultsShown, timeout=TIMEOUT_MS):
         second.start()  # the real list replaces it
     assert second.results_model.rowCount() == 5
+
+
+def test_an_estimated_total_says_about(qtbot, window: MainWindow, monkeypatch) -> None:
+    # On a large collection a phrase with very many candidates has its total estimated
+    # from a sample (core/ranking.py); made to happen here on the five articles.
+    from searchapp.core import ranking
+    from searchapp.core import search as search_module
+
+    monkeypatch.setattr(search_module, "RANKING_MIN_DOCS", 0)
+    monkeypatch.setattr(ranking, "VERIFY_ALL", 0)
+    monkeypatch.setattr(ranking, "VERIFY_ROUND", 0)
+    monkeypatch.setattr(ranking, "SAMPLE", 1)
+    from searchapp.ui import workers
+
+    monkeypatch.setattr(workers, "RESULT_LIMIT", 1)  # the other candidate stays unchecked
+    results = type_query(qtbot, window, '"kiss the ring"')
+    assert results.estimated
+    assert window.count_label.text().startswith("about 2 results (first 1) · ")
