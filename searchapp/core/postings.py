@@ -250,7 +250,9 @@ def arrays_of(reader) -> SegmentArrays | None:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         log.warning("Ignoring %s: %s", path, exc)
         return None
-    if len(_opened) > 64:
-        _opened.clear()
+    # Files of segments that are gone (merged away, or a rebuilt index's old generation) are
+    # let go, so their disk space is freed once no searcher uses them.
+    for gone in [name for name in _opened if not os.path.exists(name)]:
+        del _opened[gone]
     _opened[key] = found
     return found

@@ -25,6 +25,7 @@ QUERIES = [
     '"gun safety"', '"public debt"', '"gun safety" crew', '"state union" OR "mailing list"',
     'title:gun', 'title:"gun safety"', "(gun OR camera) court -verdict", "gun^2 crew",
     '"live round"', '"film set shooting"', "nothere", '"gun nothere"', "rust rust",
+    "-gun", "NOT safety", "gun AND NOT (jury OR trial)",
 ]
 
 
