@@ -22,7 +22,6 @@ import os
 import shutil
 import struct
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from whoosh.codec.whoosh3 import W3LeafMatcher

@@ -2,9 +2,11 @@
 
 Whoosh ranks one matching document at a time, through a tree of Python matcher objects:
 on 100,000 articles a common word such as "people" (30,000 documents) took 112 ms before
-any snippet was made, "mailing list" 344 ms. Here each word's postings are read a block at
-a time into arrays, scored with the same BM25F formula in one vectorised step, and the
-query's AND / OR / NOT combine them as whole arrays; the first page is the top of that.
+any snippet was made, "mailing list" 344 ms. Here each word's postings are read into
+arrays (straight from the segment's ``.arrays`` file for frequent words, see
+core/postings.py; a block at a time from Whoosh's postings otherwise), scored with the
+same BM25F formula in one vectorised step, and the query's AND / OR / NOT combine them as
+whole arrays; the first page is the top of that.
 
 Scores, order (higher score first, then lower document number, as Whoosh's collector) and
 totals are Whoosh's own; ``tests/core/test_ranking.py`` compares the two on every kind of
@@ -26,6 +28,7 @@ import weakref
 from bisect import bisect_left
 
 import numpy as np
+from whoosh import columns
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.searching import Searcher
@@ -76,6 +79,8 @@ class _SearcherData:
                 column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
                 if column is None:
                     continue
+                if type(column) is not columns.NumericColumn.Reader:
+                    raise Unsupported(f"lengths kept as {type(column).__name__}")
                 stored = min(column._count, count)
                 raw = np.frombuffer(column._dbfile.get(column._basepos, stored),
                                     dtype=np.uint8)
