@@ -735,10 +735,7 @@ class Library:
                 written = self._write_changes(index, searcher, indexed, on_disk, report,
                                               progress, cancel)
             _write_postings_arrays(index)
-        report.elapsed = time.monotonic() - started
-        if written:
-            self._save_report(report)
-        return report
+        return self._finish_pass(report, started, written)
 
     def update_paths(self, paths: Iterable[str | os.PathLike],
                      progress: ProgressCallback | None = None,
@@ -793,6 +790,10 @@ class Library:
                 written = self._write_changes(index, searcher, indexed, on_disk, report,
                                               progress, cancel)
             _write_postings_arrays(index)
+        return self._finish_pass(report, started, written)
+
+    def _finish_pass(self, report: IndexReport, started: float, written: bool) -> IndexReport:
+        """Time an update or refresh, and keep its report when it changed the index."""
         report.elapsed = time.monotonic() - started
         if written:
             self._save_report(report)
