@@ -21,6 +21,7 @@ from whoosh.qparser import syntax
 from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.searching import Searcher
 
+from searchapp.core import expansion
 from searchapp.core.documents import page_at
 from searchapp.core.errors import DocumentNotFoundError, QueryError
 from searchapp.core.highlight import highlight_units, make_snippet, match_spans, snippet_window
@@ -30,11 +31,7 @@ from searchapp.core.schema import STOP_STEMS, TITLE_BOOST, plain_analyzer, stemm
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_QUERY_CHARS = 1000
-# A prefix, wildcard or fuzzy word stands for at most this many indexed words (the most
-# frequent ones), so that "a*" on a large collection answers in bounded time.
-MAX_EXPANSION = 64
-# How many indexed words a wildcard may scan while looking for matches.
-MAX_EXPANSION_SCAN = 20_000
+MAX_EXPANSION = expansion.MAX_EXPANSION
 # From this many documents a relevance search ranks whole postings lists at once
 # (core/ranking.py). Below it Whoosh's matchers answer in a few milliseconds as well, and
 # a first search (the command line's only one) does not load numpy, some 60-90 ms.
@@ -61,11 +58,30 @@ def _parser(schema) -> qparser.QueryParser:
     return parser
 
 
+class _Parser(qparser.QueryParser):
+    """Whoosh's parser, except that prefixes, wildcards and fuzzy words in the title and
+    body keep the word as written (case and accents folded, not stemmed): they are matched
+    against written words, then searched by stem (core/expansion.py)."""
+
+    def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True,
+                   removestops=True):
+        if (termclass in (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)
+                and fieldname in expansion.STEMMED_FIELDS):
+            words = [t.text for t in _written_analyzer()(text, mode="query", tokenize=False)]
+            return termclass(fieldname, words[0], boost=boost) if words else None
+        return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+
+
+@functools.cache
+def _written_analyzer():
+    return plain_analyzer()
+
+
 def _make_parser(schema) -> qparser.QueryParser:
-    parser = qparser.MultifieldParser(
-        ["title", "body"], schema, fieldboosts={"title": TITLE_BOOST},
-        group=qparser.AndGroup,
-    )
+    # Whoosh's MultifieldParser, made from the parser above.
+    parser = _Parser(None, schema, group=qparser.AndGroup)
+    parser.add_plugin(qparser.MultifieldPlugin(["title", "body"],
+                                               fieldboosts={"title": TITLE_BOOST}))
     op_tagger = qparser.OperatorsPlugin.OpTagger
     # "-word" excludes a word, but only at the start of a word: "first-degree" and
     # "hour-long" are words to search for.
@@ -252,44 +268,7 @@ def _drop_stopwords(q: wq.Query) -> wq.Query:
     return q
 
 
-def _expand(q: wq.Query, searcher: Searcher) -> tuple[wq.Query, list[str]]:
-    """Replace prefix, wildcard and fuzzy words by the indexed words they stand for (at
-    most MAX_EXPANSION, most frequent first), so both search time and highlighting stay
-    bounded. Returns the query and notes for the person about any word that was cut."""
-    notes: list[str] = []
-    reader = searcher.reader()
-
-    def rewrite(node: wq.Query) -> wq.Query:
-        if isinstance(node, wq.FuzzyTerm):
-            if not any(c.isalnum() for c in node.text):
-                return wq.NullQuery
-            # Bounded fuzziness: the first letter must match, and at most two edits.
-            node = wq.FuzzyTerm(node.fieldname, node.text, boost=node.boost,
-                                maxdist=min(node.maxdist, 2),
-                                prefixlength=max(node.prefixlength, 1))
-        if isinstance(node, wq.MultiTerm) and not isinstance(node, wq.Term):
-            fieldname = node.field()
-            words = []
-            for i, word in enumerate(node._btexts(reader)):
-                if i >= MAX_EXPANSION_SCAN:
-                    break
-                words.append(word)
-            if len(words) > MAX_EXPANSION:
-                words.sort(key=lambda w: reader.doc_frequency(fieldname, w), reverse=True)
-                words = words[:MAX_EXPANSION]
-                label = getattr(node, "text", "")
-                note = f"“{label}…” matches many words; searching the {MAX_EXPANSION} most common."
-                if note not in notes:
-                    notes.append(note)
-            terms = [wq.Term(fieldname, w, boost=node.boost) for w in words]
-            if not terms:
-                return wq.NullQuery
-            return wq.Or(terms) if len(terms) > 1 else terms[0]
-        if node.is_leaf():
-            return node
-        return node.apply(rewrite)
-
-    return rewrite(q), notes
+_expand = expansion.expand
 
 
 @dataclass

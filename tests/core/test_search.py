@@ -24,7 +24,9 @@ S000, S001, S002, S003, S004 = SEED_NAMES
         ("first-degree", {S000, S001}),  # a hyphen inside a word is part of it
         ("hour-long", {S003, S004}),
         ("Cloon*", {S003}),
-        ("Clooni~", {S003}),
+        ("Cloony~", {S003}),  # a letter missing from "Clooney"
+        ("Clooni~2", {S003}),
+        ("armore*", {S003}),  # the start of "armorer" as written (its stem is "armor")
         ("Stephanopolous~2", {S002, S003, S004}),
         ("title:takeaways", {S003}),
         ("title:rust Clooney", {S003}),
@@ -181,6 +183,35 @@ def test_broad_wildcards_stay_bounded(seeds_library):
     assert results.total == 5
     assert results.notice and str(MAX_EXPANSION) in results.notice
     assert search(seeds_library, "*").total == 5
+
+
+def test_prefixes_and_fuzzy_words_match_words_as_written(make_library):
+    library = make_library({
+        "a.txt": "Immigration policy was debated again.",
+        "b.txt": "The immigrants arrived on Tuesday.",
+        "c.txt": "Town hall\n\nSmall business owners met the mayor.",
+        "d.txt": "Nothing about any of that here.",
+    })
+    # Stems are "immigr" for both words: the typed start of the written word finds both.
+    assert set(names(search(library, "immigra*"))) == {"a.txt", "b.txt"}
+    assert set(names(search(library, "immigrat*"))) == {"a.txt", "b.txt"}
+    # Two edits from "business" as written, searched as "business" is.
+    results = search(library, "buisness~2")
+    assert names(results) == ["c.txt"]
+    assert results.hits[0].matches  # the snippet marks "business"
+    assert search(library, "bsuiness~1").total == 0  # a swap is two edits
+    # A wildcard inside the word, over written words too ("tuesday" is indexed "tuesdai").
+    assert names(search(library, "tue*ay")) == ["b.txt"]
+
+
+def test_expansion_sees_words_of_documents_added_later(make_library, tmp_path):
+    library = make_library({"a.txt": "Immigration policy was debated again."})
+    assert search(library, "quarant*").total == 0  # the word list of this segment is kept
+    (tmp_path / "docs" / "b.txt").write_text("A quarantine was ordered.", encoding="utf-8")
+    library.update_paths([tmp_path / "docs" / "b.txt"])
+    assert names(search(library, "quarant*")) == ["b.txt"]
+    assert names(search(library, "quarentine~")) == ["b.txt"]
+    assert names(search(library, "immigra*")) == ["a.txt"]
 
 
 def test_only_stop_words_still_search(seeds_library):
