@@ -6,7 +6,7 @@ line and the window each decide how to show them, after escaping the text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 
 from whoosh import query as wq
 from whoosh.searching import Searcher
@@ -61,11 +61,15 @@ def _merge(spans: Iterable[Span]) -> list[Span]:
 
 
 def match_spans(searcher: Searcher, docnums: Sequence[int], units: Sequence[wq.Query],
-                fields: Sequence[str] = HIGHLIGHT_FIELDS) -> dict[int, dict[str, list[Span]]]:
+                fields: Sequence[str] = HIGHLIGHT_FIELDS,
+                holding: Mapping[tuple[str, str], Set[int]] | None = None,
+                ) -> dict[int, dict[str, list[Span]]]:
     """For each document, the character spans of every match, per field.
 
     One matcher per highlight unit and index segment serves all the documents at once,
-    walking forward through them in order.
+    walking forward through them in order. ``holding``, when the search knows it, says
+    which of the documents hold each word: a word none of them holds is not looked up
+    (most of the 64 words "vir*" stands for, on a page of ten).
     """
     found: dict[int, dict[str, list[Span]]] = {d: {f: [] for f in fields} for d in docnums}
     if not units or not docnums:
@@ -79,8 +83,15 @@ def match_spans(searcher: Searcher, docnums: Sequence[int], units: Sequence[wq.Q
             fieldname = unit.field()
             if fieldname not in fields:
                 continue
+            wanted = local
+            if holding is not None and isinstance(unit, wq.Term):
+                held = holding.get((fieldname, unit.text))
+                if held is not None:
+                    wanted = [d for d in local if d + offset in held]
+                    if not wanted:
+                        continue
             matcher = unit.matcher(subsearcher)
-            for docnum in local:
+            for docnum in wanted:
                 if not matcher.is_active():
                     break
                 if matcher.id() < docnum:

@@ -240,6 +240,19 @@ class _Evaluation:
                 dense *= node.boost
             dense[~matches] = 0.0
             return matches, dense
+        if kind is wq.Or and all(type(child) is wq.Term for child in node.subqueries):
+            # A word in title or body, or the words a prefix stands for: one pair of
+            # arrays for all of them instead of one per word (the same sums, in the same
+            # order, as the general case below).
+            matches = np.zeros(size, dtype=bool)
+            dense = np.zeros(size, dtype=np.float64)
+            for child in node.subqueries:
+                ids, scores = self._term(child.fieldname, child.text)
+                matches[ids] = True
+                dense[ids] += scores * child.boost if child.boost != 1.0 else scores
+            if node.boost != 1.0:
+                dense *= node.boost
+            return matches, dense
         if kind is wq.And or kind is wq.Or:
             children = [self.evaluate(child) for child in node.subqueries]
             if not children:
@@ -270,6 +283,18 @@ class _Evaluation:
             return matches, np.where(matches, dense, 0.0)
         # The null query.
         return np.zeros(size, dtype=bool), np.zeros(size, dtype=np.float64)
+
+    def holding(self, docnums: np.ndarray) -> dict[tuple[str, str], frozenset[int]]:
+        """For each word read, which of these documents hold it."""
+        docnums = np.sort(docnums)
+        found = {}
+        for key, (ids, _scores) in self._terms.items():
+            if not len(ids):
+                found[key] = frozenset()
+                continue
+            at = np.minimum(np.searchsorted(ids, docnums), len(ids) - 1)
+            found[key] = frozenset(docnums[ids[at] == docnums].tolist())
+        return found
 
     # -- phrases -------------------------------------------------------------------------
 
@@ -417,8 +442,8 @@ def first_page(searcher: Searcher, q: wq.Query, limit: int,
             certain = np.count_nonzero(matches) - len(still)
             total = certain + round(share * len(still))
             return FirstPage([int(d) for d in top], [float(scores[d]) for d in top],
-                        int(total), estimated=True)
+                             int(total), estimated=True, holding=evaluation.holding(top))
         matches, _ = evaluation.evaluate()
         matches &= narrowing
     return FirstPage([int(d) for d in top], [float(scores[d]) for d in top],
-                int(np.count_nonzero(matches)), estimated)
+                     int(np.count_nonzero(matches)), estimated, evaluation.holding(top))

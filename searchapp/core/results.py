@@ -86,6 +86,9 @@ class FirstPage:
     scores: list[float]
     total: int
     estimated: bool = False
+    # When known: for each (field, word) searched, which of these documents hold it, so
+    # highlighting skips the words a prefix stood for that these documents do not have.
+    holding: dict[tuple[str, str], frozenset[int]] | None = None
 
 
 @dataclass(frozen=True)

@@ -467,7 +467,8 @@ def _run(searcher: Searcher, q: wq.Query, limit: int, sort: str,
 
 def _hits(searcher: Searcher, page: FirstPage, units, snippets: bool) -> list[SearchHit]:
     docnums = page.docnums
-    spans = match_spans(searcher, docnums, units, fields=("body",)) if snippets else {}
+    spans = (match_spans(searcher, docnums, units, fields=("body",), holding=page.holding)
+             if snippets else {})
     hits = []
     for docnum, score in zip(docnums, page.scores, strict=True):
         fields = searcher.stored_fields(docnum)
