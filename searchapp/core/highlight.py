@@ -74,6 +74,8 @@ def match_spans(searcher: Searcher, docnums: Sequence[int], units: Sequence[wq.Q
     found: dict[int, dict[str, list[Span]]] = {d: {f: [] for f in fields} for d in docnums}
     if not units or not docnums:
         return found
+    if holding is not None:
+        units = _phrases_from_ranking(searcher, docnums, units, fields, holding, found)
     for subsearcher, offset in searcher.leaf_searchers():
         end = offset + subsearcher.reader().doc_count_all()
         local = sorted(d - offset for d in docnums if offset <= d < end)
@@ -108,6 +110,28 @@ def match_spans(searcher: Searcher, docnums: Sequence[int], units: Sequence[wq.Q
         for fieldname, spans in per_field.items():
             per_field[fieldname] = _merge(spans)
     return found
+
+
+def _phrases_from_ranking(searcher: Searcher, docnums: Sequence[int],
+                          units: Sequence[wq.Query], fields: Sequence[str],
+                          holding: Mapping, found: dict) -> list[wq.Query]:
+    """Mark the exact phrases whose documents the ranking has checked, straight from their
+    postings blocks; returns the units left to Whoosh's matchers."""
+    from searchapp.core import ranking  # loaded already: it made the holding map
+
+    rest = []
+    for unit in units:
+        held = None
+        if (isinstance(unit, wq.Phrase) and unit.slop == 1 and len(unit.words) > 1
+                and unit.field() in fields):
+            held = holding.get((unit.field(), tuple(unit.words)))
+        if held is None:
+            rest.append(unit)
+            continue
+        wanted = [d for d in docnums if d in held]
+        for docnum, spans in ranking.phrase_spans(searcher, unit, wanted).items():
+            found[docnum][unit.field()].extend(spans)
+    return rest
 
 
 def _best_window_start(text: str, spans: Sequence[Span], width: int) -> int:

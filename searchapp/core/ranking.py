@@ -300,6 +300,10 @@ class _Evaluation:
                 continue
             at = np.minimum(np.searchsorted(ids, docnums), len(ids) - 1)
             found[key] = frozenset(docnums[ids[at] == docnums].tolist())
+        for phrase in self.phrases.values():
+            node = phrase.node
+            held = (phrase.checked & phrase.holds)[docnums]
+            found[(node.fieldname, tuple(node.words))] = frozenset(docnums[held].tolist())
         return found
 
     # -- phrases -------------------------------------------------------------------------
@@ -331,7 +335,9 @@ class _WordPositions:
         self.maxids, self.offsets = found if found is not None else (None, None)
         self.block = -1
 
-    def at(self, docnum: int) -> list[int] | None:
+    def at(self, docnum: int, kind: str = "positions") -> list | None:
+        """The word's positions in the document (or, with ``kind="characters"``, its
+        (position, start, end) character spans), or None where it does not occur."""
         matcher = self.matcher
         if self.maxids is not None:
             # Straight to the block that would hold the document.
@@ -355,7 +361,7 @@ class _WordPositions:
                 matcher.skip_to(docnum)
             if not matcher.is_active() or matcher.id() != docnum:
                 return None
-        return matcher.value_as("positions")
+        return matcher.value_as(kind)
 
 
 def _phrase_holds(data: _SearcherData, node: wq.Phrase, docnums: np.ndarray) -> np.ndarray:
@@ -392,6 +398,46 @@ def _phrase_holds(data: _SearcherData, node: wq.Phrase, docnums: np.ndarray) -> 
                         break
                 result[index] = bool(starts)
     return result
+
+
+def phrase_spans(searcher: Searcher, node: wq.Phrase,
+                 docnums: list[int]) -> dict[int, list[tuple[int, int]]]:
+    """The character spans of an exact phrase in documents known to hold it, read straight
+    from the blocks that hold each document (Whoosh's phrase matcher walks every block in
+    between: 10 of the 44 ms of a two-word phrase at 100,000 articles). The spans are those
+    of core/compat.py's phrase matcher: from the first word's start to the last word's end,
+    wherever the words stand next to each other in order."""
+    data = _data_for(searcher)
+    field = searcher.schema[node.fieldname]
+    last = len(node.words) - 1
+    found: dict[int, list[tuple[int, int]]] = {}
+    for (reader, offset), arrays in zip(data.leaves, data.arrays, strict=True):
+        end = offset + reader.doc_count_all()
+        inside = sorted(d for d in docnums if offset <= d < end)
+        if not inside:
+            continue
+        words = []
+        for word in node.words:
+            btext = field.to_bytes(word)
+            if (node.fieldname, btext) not in reader:
+                break
+            words.append(_WordPositions(reader, node.fieldname, btext, arrays))
+        else:
+            for docnum in inside:
+                local = docnum - offset
+                firsts = words[0].at(local, "characters") or []
+                lasts = words[last].at(local, "characters") or []
+                positions = [[entry[0] for entry in firsts]]
+                positions += [words[i].at(local) or [] for i in range(1, last)]
+                positions.append([entry[0] for entry in lasts])
+                starts = set(positions[0])
+                for i in range(1, last + 1):
+                    starts &= {p - i for p in positions[i]}
+                first_chars = {entry[0]: entry for entry in firsts}
+                last_chars = {entry[0]: entry for entry in lasts}
+                found[docnum] = [(first_chars[start][1], last_chars[start + last][2])
+                                 for start in sorted(starts)]
+    return found
 
 
 def _top(matches: np.ndarray, scores: np.ndarray, limit: int) -> np.ndarray:
