@@ -51,6 +51,7 @@ from searchapp.core.errors import (
     UnreadableDocumentError,
 )
 from searchapp.core.formats import READERS
+from searchapp.core.pool import TermPoolWriter
 from searchapp.core.quotes import extract_quote_spans
 from searchapp.core.schema import (
     SCHEMA_VERSION,
@@ -75,11 +76,11 @@ PARALLEL_MIN_FILES = 500
 PARALLEL_BATCH = 16
 MAX_WORKERS = 4
 
-# The full build's in-memory posting pool, in MB: a sixteenth of the machine's memory,
-# between 256 and 1,024. Whoosh spills the pool to disk a posting at a time (pickled) and
-# merges the runs at commit, so a larger pool is faster: on 6,258 documents 51.9 s with
-# 256 MB, 31.7 s with 1,024 MB. The process's peak is about three times the pool: 782 MB
-# there, 3.0 GB for 100,000 documents with 1,024 MB (bench/RESULTS.md).
+# The full build's in-memory posting pool (core/pool.py), in MB: a sixteenth of the
+# machine's memory, between 256 and 1,024. Past it, the pool writes a run of postings to
+# disk and merges the runs at commit. With 1,024 MB the writer's peak was 336 MB for
+# 6,258 documents (the pool never filled) and 1.67 GB for 100,000 (Whoosh's own pool,
+# which counted postings far larger, peaked at 709 MB and 3.0 GB).
 BUILD_MEMORY_MB = (256, 1024)
 
 
@@ -274,7 +275,7 @@ def _open_writer(index, **kwargs) -> SegmentWriter:
     if not try_for(lock.acquire, timeout=WRITER_WAIT_SECONDS, delay=0.1):
         raise LockError
     try:
-        writer = SegmentWriter(index, _lk=False, **kwargs)
+        writer = TermPoolWriter(index, _lk=False, **kwargs)
     except BaseException:
         lock.release()
         if isinstance(index.storage, _Storage):

@@ -1,0 +1,522 @@
+"""The index writer's posting pool: postings gathered per word, in compact arrays.
+
+Whoosh's own pool keeps every posting as a tuple of five Python objects, pickles them one
+at a time to temporary runs when over its memory budget, and at commit merges the runs and
+hands them to the segment's field writer a posting at a time. On 6,258 documents (2.9
+million postings) that was most of the single writer's work. This pool keeps, for each
+(field, word), the document numbers, weights and encoded values in arrays (about 19 bytes
+a posting besides the value itself), writes a run sorted by word when over budget, each
+word's postings in one piece, and merges runs word by word. At commit a word's blocks of
+postings are built from those arrays in one step, byte for byte as Whoosh's W3 postings
+writer would build them (tests/core/test_pool.py compares the two), so the index is the
+one Whoosh would have written.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import marshal
+import struct
+import zlib
+from array import array
+from collections.abc import Iterable, Iterator
+from operator import itemgetter
+
+from whoosh.codec import whoosh3
+from whoosh.codec.whoosh3 import W3TermInfo
+from whoosh.compat import dumps
+from whoosh.filedb import filetables
+from whoosh.system import _INT_SIZE, pack_int, pack_ushort
+from whoosh.util import random_name
+from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.util.numlists import delta_encode
+from whoosh.writing import SegmentWriter
+
+from searchapp.core.compat import UNCOMPRESSED_BLOCK_BYTES
+
+# What one word and one posting cost in memory, in bytes, besides the word's text and the
+# posting's value: the entry in its field's dict and a list of four arrays for a word; a
+# document number, a weight and a value's end offset for a posting, with the arrays'
+# spare room. Measured with tracemalloc: the estimate came within 3% of the memory used
+# on 2,000 documents of each benchmark collection.
+WORD_BYTES = 420
+POSTING_BYTES = 19
+
+# At commit, the files are written once per group of about this many postings.
+_WRITE_GROUP_POSTINGS = 20_000
+
+_LENGTHS_SIZE = filetables._lengths.size
+
+# A run on disk is a sequence of records: a 4-byte length, then a marshalled word.
+_RECORD_LENGTH = struct.Struct("<I")
+
+# One word's postings: document numbers, weights, the values laid end to end, and where
+# each value ends.
+Postings = tuple[str, bytes, array, array, bytes, array]
+
+
+_EMPTY_DOCS = array("I")
+_EMPTY_WEIGHTS = array("d")
+
+
+def _new_postings() -> list:
+    return [_EMPTY_DOCS.__copy__(), _EMPTY_WEIGHTS.__copy__(), bytearray(),
+            _EMPTY_DOCS.__copy__()]
+
+
+def _in_document_order(docs: array, weights: array, values: bytes,
+                       ends: array) -> tuple[array, array, bytes, array]:
+    """One word's postings sorted by document number (then weight and value, as Whoosh's
+    pool orders them). Needed only when postings arrived out of order, which adding whole
+    documents never does."""
+    starts = [0, *ends[:-1]]
+    order = sorted(range(len(docs)),
+                   key=lambda i: (docs[i], weights[i], values[starts[i]:ends[i]]))
+    sorted_values = bytearray()
+    sorted_ends = array("I")
+    for i in order:
+        sorted_values += values[starts[i]:ends[i]]
+        sorted_ends.append(len(sorted_values))
+    return (array("I", [docs[i] for i in order]), array("d", [weights[i] for i in order]),
+            bytes(sorted_values), sorted_ends)
+
+
+def _ordered(docs: array) -> bool:
+    return all(a <= b for a, b in zip(docs, itertools.islice(docs, 1, None), strict=False))
+
+
+class TermPool:
+    """Postings of one segment being written, gathered per (field, word).
+
+    Keeps the interface the Whoosh writer uses: ``add()``, ``iter_postings()`` (postings
+    sorted by field, word and document), ``cleanup()`` and ``fieldnames``; ``iter_terms()``
+    gives the same postings a word at a time.
+    """
+
+    def __init__(self, tempstore, limitmb: int = 128) -> None:
+        self.tempstore = tempstore
+        self.limit = limitmb * 1024 * 1024
+        self.fieldnames: set[str] = set()
+        self._fields: dict[str, dict[bytes, list]] = {}
+        self._size = 0
+        self._runs: list[str] = []
+        # (field, word) keys whose postings arrived out of document order, and fields
+        # whose documents did, to be sorted when read back.
+        self._unordered: set[tuple[str, bytes]] = set()
+        self._unordered_fields: set[str] = set()
+        # The last document added a field at a time, by field.
+        self._last_document: dict[str, int] = {}
+
+    # -- adding ------------------------------------------------------------------------
+
+    def _terms_of(self, fieldname: str) -> dict[bytes, list]:
+        terms = self._fields.get(fieldname)
+        if terms is None:
+            terms = self._fields[fieldname] = {}
+            self.fieldnames.add(fieldname)
+        return terms
+
+    def add(self, item: tuple) -> None:
+        """Add one posting, (fieldname, word bytes, docnum, weight, value bytes or None)."""
+        fieldname, tbytes, docnum, weight, vbytes = item
+        terms = self._terms_of(fieldname)
+        postings = terms.get(tbytes)
+        size = POSTING_BYTES
+        if postings is None:
+            postings = terms[tbytes] = _new_postings()
+            size += WORD_BYTES + len(tbytes)
+        elif docnum < postings[0][-1]:
+            self._unordered.add((fieldname, tbytes))
+        if docnum > self._last_document.get(fieldname, -1):
+            self._last_document[fieldname] = docnum
+        docs, weights, values, ends = postings
+        docs.append(docnum)
+        weights.append(weight)
+        if vbytes:
+            values += vbytes
+            size += len(vbytes)
+        ends.append(len(values))
+        self._size += size
+        if self._size > self.limit:
+            self._spill()
+
+    def add_document_field(self, fieldname: str, docnum: int, items: Iterable[tuple],
+                           boost: float, scorable: bool) -> int:
+        """Add the postings of one field of one document, as ``field.index()`` gives them:
+        (word bytes, frequency, weight, value bytes). Returns the field's length (the sum
+        of frequencies when the field is scorable, else 0)."""
+        terms = self._terms_of(fieldname)
+        if docnum < self._last_document.get(fieldname, -1):
+            # Documents added out of order (never so from the writer): every word of the
+            # field is checked when the postings are read back.
+            self._unordered_fields.add(fieldname)
+        self._last_document[fieldname] = docnum
+        empty_docs, empty_weights = _EMPTY_DOCS.__copy__, _EMPTY_WEIGHTS.__copy__
+        length = 0
+        size = 0
+        for tbytes, freq, weight, vbytes in items:
+            postings = terms.get(tbytes)
+            if postings is None:
+                postings = terms[tbytes] = [empty_docs(), empty_weights(), bytearray(),
+                                            empty_docs()]
+                size += WORD_BYTES + len(tbytes)
+            docs, weights, values, ends = postings
+            docs.append(docnum)
+            weights.append(weight if boost == 1.0 else weight * boost)
+            if vbytes:
+                values += vbytes
+                size += POSTING_BYTES + len(vbytes)
+            else:
+                size += POSTING_BYTES
+            ends.append(len(values))
+            length += freq
+        self._size += size
+        if self._size > self.limit:
+            self._spill()
+        return length if scorable else 0
+
+    # -- runs on disk ------------------------------------------------------------------
+
+    def _sorted_in_memory(self) -> Iterator[Postings]:
+        """The postings in memory, by field and word, emptying the pool as it goes."""
+        unordered, unordered_fields = self._unordered, self._unordered_fields
+        fields = self._fields
+        self._fields = {}
+        self._unordered = set()
+        self._unordered_fields = set()
+        self._size = 0
+        for fieldname in sorted(fields):
+            terms = fields.pop(fieldname)
+            for tbytes in sorted(terms):
+                docs, weights, values, ends = terms.pop(tbytes)
+                values = bytes(values)
+                if (fieldname, tbytes) in unordered or (fieldname in unordered_fields
+                                                        and not _ordered(docs)):
+                    docs, weights, values, ends = _in_document_order(docs, weights, values,
+                                                                     ends)
+                yield fieldname, tbytes, docs, weights, values, ends
+
+    def _spill(self) -> None:
+        path = f"{random_name()}.run"
+        handle = self.tempstore.create_file(path).raw_file()
+        self._runs.append(path)
+        try:
+            write = handle.write
+            pack = _RECORD_LENGTH.pack
+            for fieldname, tbytes, docs, weights, values, ends in self._sorted_in_memory():
+                record = marshal.dumps((fieldname, tbytes, docs.tobytes(), weights.tobytes(),
+                                        values, ends.tobytes()))
+                write(pack(len(record)))
+                write(record)
+        finally:
+            handle.close()
+
+    def _read_run(self, path: str) -> Iterator[Postings]:
+        handle = self.tempstore.open_file(path).raw_file()
+        try:
+            read = handle.read
+            unpack = _RECORD_LENGTH.unpack
+            size = _RECORD_LENGTH.size
+            while True:
+                header = read(size)
+                if not header:
+                    return
+                fieldname, tbytes, docs, weights, values, ends = marshal.loads(
+                    read(unpack(header)[0]))
+                docs_array = array("I")
+                docs_array.frombytes(docs)
+                weights_array = array("d")
+                weights_array.frombytes(weights)
+                ends_array = array("I")
+                ends_array.frombytes(ends)
+                yield fieldname, tbytes, docs_array, weights_array, values, ends_array
+        finally:
+            handle.close()
+            self.tempstore.delete_file(path)
+
+    # -- reading back ------------------------------------------------------------------
+
+    def iter_terms(self) -> Iterator[Postings]:
+        """Every word's postings, sorted by field and word, each in document order:
+        (fieldname, word bytes, docnums, weights, values end to end, value ends)."""
+        if not self._runs:
+            yield from self._sorted_in_memory()
+            return
+        sources = [self._read_run(path) for path in self._runs]
+        self._runs = []
+        sources.append(self._sorted_in_memory())
+        merged = heapq.merge(*sources, key=itemgetter(0, 1))
+        for (fieldname, tbytes), parts in itertools.groupby(merged, key=itemgetter(0, 1)):
+            first, *rest = parts
+            if not rest:
+                yield first
+                continue
+            # The same word in several runs: its postings are joined in the order they
+            # were added, which is document order unless a run went back in numbering.
+            docs, weights = array("I", first[2]), array("d", first[3])
+            values, ends = bytearray(first[4]), array("I", first[5])
+            ordered = True
+            for part in rest:
+                if part[2][0] < docs[-1]:
+                    ordered = False
+                offset = len(values)
+                docs.extend(part[2])
+                weights.extend(part[3])
+                values += part[4]
+                ends.extend(end + offset for end in part[5])
+            values = bytes(values)
+            if not ordered and not _ordered(docs):
+                docs, weights, values, ends = _in_document_order(docs, weights, values, ends)
+            yield fieldname, tbytes, docs, weights, values, ends
+
+    def iter_postings(self) -> Iterator[tuple]:
+        """Every posting, (fieldname, word bytes, docnum, weight, value bytes), sorted by
+        field, word and document, as Whoosh's field writers take them."""
+        for fieldname, tbytes, docs, weights, values, ends in self.iter_terms():
+            start = 0
+            for docnum, weight, end in zip(docs, weights, ends, strict=True):
+                yield fieldname, tbytes, docnum, weight, values[start:end]
+                start = end
+
+    def cleanup(self) -> None:
+        """Forget the postings and delete any runs left on disk."""
+        self._fields = {}
+        self._unordered = set()
+        self._unordered_fields = set()
+        self._last_document = {}
+        self._size = 0
+        for path in self._runs:
+            try:
+                self.tempstore.delete_file(path)
+            except OSError:
+                pass
+        self._runs = []
+
+
+def _field_lengths(lengths_reader, fieldname: str) -> list | None:
+    """Each document's length in a field, as Whoosh's writer looks it up per posting
+    (None where the document has none), or None when the field keeps no lengths."""
+    if lengths_reader is None:
+        return None
+    column = lengths_reader._cached_reader(whoosh3._lenfield(fieldname),
+                                           whoosh3.LENGTHS_COLUMN)
+    if column is None:
+        return None
+    return [byte_to_length(b) if b else None
+            for b in (column[d] for d in range(lengths_reader.doc_count_all()))]
+
+
+def _encode_term(docs: array, weights: array, values: bytes, ends: array,
+                 lengths: list | None, blocklimit: int, fixedsize: int | None,
+                 compression: int) -> tuple[list, W3TermInfo]:
+    """One word's postings as Whoosh's W3 postings writer lays them out: its blocks, each
+    (header bytes, data bytes), and the word's statistics. Mirrors
+    W3PostingsWriter.add_posting and ``_write_block`` (with compat.py's small-block rule)
+    and W3TermInfo.add_block, so the bytes are the same."""
+    blocks = []
+    info = W3TermInfo()
+    count = len(docs)
+    start_value = 0
+    for first in range(0, count, blocklimit):
+        last = min(first + blocklimit, count)
+        block_docs = docs[first:last]
+        block_weights = weights[first:last]
+        stored_weights = array("f", block_weights)
+        max_weight = max(0, max(block_weights))
+        min_length = None
+        max_length = 0
+        if lengths is not None:
+            block_lengths = [length for length in map(lengths.__getitem__, block_docs)
+                             if length]
+            if block_lengths:
+                min_length = min(block_lengths)
+                max_length = max(block_lengths)
+        # The block's statistics join the word's (W3TermInfo.add_block).
+        info._weight += sum(stored_weights)
+        info._df += last - first
+        info._minlength = (min_length if info._minlength is None
+                           else min(info._minlength, min_length))
+        info._maxlength = max(info._maxlength, max_length)
+        info._maxweight = max(info._maxweight, max_weight)
+        if info._minid is None:
+            info._minid = block_docs[0]
+        info._maxid = block_docs[-1]
+        # The block's data (W3PostingsWriter._mini_ids, _mini_weights, _mini_values).
+        mini_ids = tuple(delta_encode(block_docs))
+        first_weight = stored_weights[0]
+        if all(w == 1.0 for w in stored_weights):
+            mini_weights = None
+        elif all(w == first_weight for w in stored_weights):
+            mini_weights = first_weight
+        else:
+            mini_weights = tuple(stored_weights)
+        if fixedsize == 0:
+            mini_values = None
+        else:
+            block_values = []
+            for end in ends[first:last]:
+                if end > start_value:
+                    block_values.append(values[start_value:end])
+                start_value = end
+            if fixedsize is None or fixedsize < 0:
+                mini_values = tuple(block_values)
+            else:
+                mini_values = b"".join(block_values)
+        databytes = dumps((mini_ids, mini_weights, mini_values), 2)
+        level = compression if len(databytes) >= UNCOMPRESSED_BLOCK_BYTES else 0
+        if level:
+            databytes = zlib.compress(databytes, level)
+        infobytes = dumps((last - first, block_docs[-1], max_weight, level,
+                           length_to_byte(min_length), length_to_byte(max_length)), 2)
+        blocks.append((infobytes, databytes))
+    return blocks, info
+
+
+def write_terms(fieldwriter, schema, lengths_reader, terms: Iterable[Postings]) -> None:
+    """Write a segment's postings a word at a time, with the bytes Whoosh's
+    ``FieldWriter.add_postings`` would write. Whoosh adds one posting at a time through
+    several calls; here a word's blocks are built from the pool's arrays in one step, and
+    the files are written a group of words at a time."""
+    postfile = fieldwriter._postfile
+    tindex = fieldwriter._tindex
+    for fieldname, group in itertools.groupby(terms, key=itemgetter(0)):
+        fieldobj = schema[fieldname]
+        fieldwriter.start_field(fieldname, fieldobj)
+        postwriter = fieldwriter._postwriter
+        blocklimit, compression = postwriter._blocklimit, postwriter._compression
+        fixedsize = fieldobj.format.fixed_value_size()
+        prefix = pack_ushort(fieldwriter._fieldid)
+        lengths = _field_lengths(lengths_reader, fieldname)
+        group = iter(group)
+        while True:
+            encoded = []
+            size = 0
+            for _, tbytes, docs, weights, values, ends in group:
+                blocks, info = _encode_term(docs, weights, values, ends, lengths,
+                                            blocklimit, fixedsize, compression)
+                encoded.append((prefix + tbytes, blocks, info))
+                size += len(docs)
+                if size >= _WRITE_GROUP_POSTINGS:
+                    break
+            if not encoded:
+                break
+            _write_encoded(encoded, postfile, tindex)
+        fieldwriter.finish_field()
+
+
+def _write_encoded(encoded: list, postfile, tindex) -> None:
+    """Write encoded words to the postings file and their entries to the terms table, as
+    W3PostingsWriter.finish_postings, W3FieldWriter.finish_term and
+    OrderedHashWriter.add do, with each file written once per group: Whoosh asks each
+    file for its position (a system call) for every word."""
+    postings_start = position = postfile.tell()
+    postings = []
+    terms_file = tindex.dbfile
+    terms_start = terms_position = terms_file.tell()
+    terms = []
+    magic = whoosh3.WHOOSH3_HEADER_MAGIC
+    hashfn = tindex.hashfn
+    buckets = tindex.buckets
+    index_append = tindex.index.append
+    pack_lengths = filetables._lengths.pack
+    last_key = tindex.lastkey
+    for key, blocks, info in encoded:
+        start = position
+        postings.append(magic)
+        position += len(magic)
+        last = len(blocks) - 1
+        for number, (infobytes, databytes) in enumerate(blocks):
+            length = len(infobytes) + len(databytes)
+            postings += (pack_int(-length if number == last else length), infobytes,
+                         databytes)
+            position += _INT_SIZE + length
+        info.set_extent(start, position - start)
+        value = info.to_bytes()
+        if key <= last_key:
+            raise ValueError(f"Keys must increase: {last_key!r}..{key!r}")
+        index_append(terms_position)
+        h = hashfn(key)
+        buckets[h & 255].append((h, terms_position))
+        terms += (pack_lengths(len(key), len(value)), key, value)
+        terms_position += _LENGTHS_SIZE + len(key) + len(value)
+        last_key = key
+    postfile.write(b"".join(postings))
+    terms_file.write(b"".join(terms))
+    tindex.lastkey = last_key
+    if postfile.tell() != position or terms_file.tell() != terms_position:
+        raise AssertionError(
+            f"postings written from {postings_start} to {postfile.tell()}, expected "
+            f"{position}; terms from {terms_start} to {terms_file.tell()}, "
+            f"expected {terms_position}")
+
+
+class TermPoolWriter(SegmentWriter):
+    """Whoosh's segment writer with the pool above: documents' postings go into it a field
+    at a time, and at commit the postings file is written a word at a time."""
+
+    def __init__(self, ix, limitmb: int = 128, **kwargs) -> None:
+        super().__init__(ix, limitmb=limitmb, **kwargs)
+        self.pool = TermPool(self._tempstorage, limitmb=limitmb)
+
+    def add_document(self, **fields) -> None:
+        # Whoosh's add_document, except that each field's postings go to the pool in one
+        # call rather than one call (and one tuple) per posting.
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        pool = self.pool
+
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted([name for name in fields if not name.startswith("_")])
+        self._check_fields(schema, fieldnames)
+
+        perdocwriter.start_doc(docnum)
+        for fieldname in fieldnames:
+            value = fields.get(fieldname)
+            if value is None:
+                continue
+            field = schema[fieldname]
+
+            length = 0
+            if field.indexed:
+                fieldboost = self._field_boost(fields, fieldname, docboost)
+                length = pool.add_document_field(fieldname, docnum, field.index(value),
+                                                 fieldboost, field.scorable)
+
+            if field.separate_spelling():
+                spellfield = field.spelling_fieldname(fieldname)
+                for word in field.spellable_words(value):
+                    pool.add((spellfield, word.encode("utf-8"), 0, 1, None))
+
+            vformat = field.vector
+            if vformat:
+                vitems = vformat.word_values(value, field.analyzer, mode="index")
+                vitems = sorted((text, weight, vbytes) for text, _, weight, vbytes in vitems)
+                perdocwriter.add_vector_items(fieldname, field, vitems)
+
+            # A custom value may be given for the stored field and column.
+            customval = fields.get(f"_stored_{fieldname}", value)
+            perdocwriter.add_field(fieldname, field, customval if field.stored else None,
+                                   length)
+            column = field.column_type
+            if column and customval is not None:
+                perdocwriter.add_column_value(fieldname, column,
+                                              field.to_column_value(customval))
+
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def _flush_segment(self) -> None:
+        fieldwriter = self.fieldwriter
+        if type(fieldwriter) is not whoosh3.W3FieldWriter:
+            super()._flush_segment()
+            return
+        self.perdocwriter.close()
+        lengths_reader = self.per_document_reader() if self.codec.length_stats else None
+        write_terms(fieldwriter, self.schema, lengths_reader, self.pool.iter_terms())
+        fieldwriter.close()
+        if lengths_reader is not None:
+            lengths_reader.close()

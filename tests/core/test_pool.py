@@ -1,0 +1,179 @@
+"""The writer's own posting pool writes the index Whoosh's pool would have written."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from whoosh.filedb.filestore import FileStorage
+from whoosh.writing import SegmentWriter
+
+from searchapp.core.index import _read_for_index, bundled_seeds_dir
+from searchapp.core.pool import TermPool, TermPoolWriter
+from searchapp.core.schema import build_schema
+
+# Small enough that a writer over a few hundred documents writes several runs.
+TINY_POOL_MB = 0.05
+
+
+def _seed_words() -> list[str]:
+    words = []
+    for path in sorted(bundled_seeds_dir().glob("*.txt")):
+        words += path.read_text(encoding="utf-8").split()
+    return words
+
+
+def _write_corpus(folder: Path, count: int, seed: int) -> list[Path]:
+    """The bundled articles plus ``count`` documents made of their words, with a few
+    accented and apostrophised words, of lengths from a line to several pages."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    words = _seed_words() + ["café", "naïve", "didn’t", "Baldwin’s", "rock’n’roll"]
+    paths = []
+    for seed_path in sorted(bundled_seeds_dir().glob("*.txt")):
+        target = folder / f"seed_{seed_path.name}"
+        target.write_bytes(seed_path.read_bytes())
+        paths.append(target)
+    for number in range(count):
+        title = " ".join(rng.choices(words, k=rng.randint(1, 8)))
+        body = " ".join(rng.choices(words, k=rng.choice([5, 40, 300, 2000])))
+        target = folder / f"doc_{seed}_{number:04d}.txt"
+        target.write_text(f" date 2001-02-{number % 28 + 1:02d} {title}\n\n{body}\n",
+                          encoding="utf-8")
+        paths.append(target)
+    return paths
+
+
+def _values(paths: list[Path], analysed: bool) -> list[dict]:
+    values = []
+    for path in paths:
+        outcome = _read_for_index("docs", str(path), analyse=analysed)
+        assert outcome[0] == "ok"
+        values.append(outcome[3])
+    return values
+
+
+def _new_index(folder: Path):
+    folder.mkdir(parents=True)
+    return FileStorage(str(folder)).create_index(build_schema())
+
+
+def _add(index, writer_class, documents: list[dict], limitmb: float,
+         deleted_paths: tuple[str, ...] = (), **commit) -> int:
+    """Add documents with one writer and commit; returns how many runs its pool wrote."""
+    writer = writer_class(index, limitmb=limitmb)
+    for path in deleted_paths:
+        writer.delete_by_term("path", path)
+    for values in documents:
+        writer.add_document(**values)
+    runs = len(getattr(writer.pool, "_runs", ()))
+    writer.commit(**commit)
+    return runs
+
+
+def _contents(index) -> dict:
+    """Everything a search reads: each field's words with their statistics and postings
+    (documents, weights, values), each document's field lengths and stored fields."""
+    with index.reader() as reader:
+        schema = reader.schema
+        terms = {}
+        for fieldname, tbytes in reader.all_terms():
+            info = reader.term_info(fieldname, tbytes)
+            matcher = reader.postings(fieldname, tbytes)
+            postings = []
+            while matcher.is_active():
+                postings.append((matcher.id(), matcher.weight(), matcher.value()))
+                matcher.next()
+            terms[fieldname, tbytes] = (
+                info.weight(), info.doc_frequency(), info.min_length(), info.max_length(),
+                info.max_weight(), info.min_id(), info.max_id(), postings)
+        scored = [name for name in schema.scorable_names()]
+        lengths = {docnum: [reader.doc_field_length(docnum, name) for name in scored]
+                   for docnum in reader.all_doc_ids()}
+        stored = list(reader.iter_docs())
+        return {"terms": terms, "lengths": lengths, "stored": stored,
+                "segments": len(index._segments()), "docs": reader.doc_count()}
+
+
+def _segment_files(index) -> dict[str, bytes]:
+    """The bytes of the (single) segment's files, by name without the segment's id."""
+    (segment,) = index._segments()
+    storage = segment.open_compound_file(index.storage)
+    try:
+        return {name.replace(segment.segment_id(), ""): storage.open_file(name).read()
+                for name in storage.list()}
+    finally:
+        storage.close()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], list[Path]]:
+    folder = tmp_path_factory.mktemp("pool-corpus")
+    return _write_corpus(folder / "first", 250, seed=1), _write_corpus(folder / "more", 60,
+                                                                        seed=2)
+
+
+@pytest.mark.parametrize("analysed", [True, False], ids=["pre-analysed", "analysed"])
+@pytest.mark.parametrize("limitmb", [256, TINY_POOL_MB], ids=["in-memory", "spilled"])
+def test_one_build_writes_what_whoosh_writes(tmp_path, corpus, analysed, limitmb) -> None:
+    """A build's segment, from postings in memory or from runs on disk."""
+    documents = _values(corpus[0], analysed)
+    whoosh_index = _new_index(tmp_path / "whoosh")
+    own_index = _new_index(tmp_path / "own")
+    _add(whoosh_index, SegmentWriter, documents, limitmb, optimize=True)
+    runs = _add(own_index, TermPoolWriter, documents, limitmb, optimize=True)
+    if limitmb == TINY_POOL_MB:
+        assert runs >= 3
+    else:
+        assert runs == 0
+    assert _contents(own_index) == _contents(whoosh_index)
+    assert _segment_files(own_index) == _segment_files(whoosh_index)
+
+
+@pytest.mark.parametrize("limitmb", [256, TINY_POOL_MB], ids=["in-memory", "spilled"])
+def test_commits_that_merge_segments_write_what_whoosh_writes(tmp_path, corpus,
+                                                              limitmb) -> None:
+    """Updates: segments left side by side, then merged with new and deleted documents,
+    which sends existing segments' postings through the pool word by word."""
+    first = _values(corpus[0], analysed=True)
+    more = _values(corpus[1], analysed=False)
+    deleted = tuple(values["path"] for values in first[10:40])
+    indexes = {}
+    for name, writer_class in (("whoosh", SegmentWriter), ("own", TermPoolWriter)):
+        index = _new_index(tmp_path / name)
+        _add(index, writer_class, first[:120], limitmb, merge=False)
+        _add(index, writer_class, first[120:], limitmb, merge=False)
+        assert len(index._segments()) == 2
+        _add(index, writer_class, more[:20], limitmb, deleted_paths=deleted[:5], merge=False)
+        assert len(index._segments()) == 3
+        _add(index, writer_class, more[20:], limitmb, deleted_paths=deleted[5:],
+             optimize=True)
+        assert len(index._segments()) == 1
+        indexes[name] = index
+    assert _contents(indexes["own"]) == _contents(indexes["whoosh"])
+    assert _contents(indexes["own"])["docs"] == len(first) + len(more) - len(deleted)
+    assert _segment_files(indexes["own"]) == _segment_files(indexes["whoosh"])
+
+
+@pytest.mark.parametrize("limitmb", [256, 0.001], ids=["in-memory", "spilled"])
+def test_postings_out_of_document_order_come_back_sorted(tmp_path, limitmb) -> None:
+    rng = random.Random(3)
+    postings = []
+    for fieldname in ("body", "title"):
+        for word in (b"apple", b"pear", b"quince"):
+            for docnum in rng.sample(range(500), 120):
+                value = bytes(rng.randrange(256) for _ in range(rng.randint(0, 6)))
+                postings.append((fieldname, word, docnum, float(rng.randint(1, 9)), value))
+    rng.shuffle(postings)
+    pool = TermPool(FileStorage(str(tmp_path)), limitmb=limitmb)
+    for item in postings:
+        pool.add(item)
+    if limitmb == 256:
+        assert not pool._runs
+    else:
+        assert len(pool._runs) > 1
+    assert list(pool.iter_postings()) == sorted(postings)
+    pool.cleanup()
+    assert list(tmp_path.iterdir()) == []
+
