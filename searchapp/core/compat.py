@@ -7,7 +7,6 @@ we rely on, see pyproject.toml), so its known faults are mended here rather than
 import functools
 import struct
 import zlib
-from operator import itemgetter
 
 from whoosh import columns, fields, formats
 from whoosh.analysis import morph
@@ -193,22 +192,31 @@ def _phrase_spans(self):
     last = len(ms) - 1
     # The first and last words with their character offsets (position, start, end), the
     # words between (often "of", "the") as bare positions, which decode faster.
-    first_chars = ms[0].value_as("characters")
-    last_chars = ms[last].value_as("characters")
-    positions = [list(map(itemgetter(0), first_chars))]
-    positions += [m.value_as("positions") for m in ms[1:last]]
-    positions.append(list(map(itemgetter(0), last_chars)))
+    matches = phrase_matches(ms[0].value_as("characters"),
+                             [m.value_as("positions") for m in ms[1:last]],
+                             ms[last].value_as("characters"))
+    return [spans.Span(start, start + last, startchar=startchar, endchar=endchar)
+            for start, startchar, endchar in matches]
+
+
+def phrase_matches(first_chars: list, middle: list[list[int]],
+                   last_chars: list) -> list[tuple[int, int, int]]:
+    """Where the words of an exact phrase stand next to each other in order, from the first
+    and last words' (position, start char, end char) entries and the positions of the words
+    between: (position of the first word, its start char, the last word's end char), in
+    order. The starts are found with set intersections, from the rarest word."""
+    positions = [[entry[0] for entry in first_chars], *middle,
+                 [entry[0] for entry in last_chars]]
+    last = len(positions) - 1
     starts = None
-    for i in sorted(range(len(ms)), key=lambda i: len(positions[i])):
+    for i in sorted(range(len(positions)), key=lambda i: len(positions[i])):
         shifted = {position - i for position in positions[i]}
         starts = shifted if starts is None else starts & shifted
         if not starts:
             return []
     firsts = {entry[0]: entry for entry in first_chars}
     lasts = {entry[0]: entry for entry in last_chars}
-    return [spans.Span(start, start + last, startchar=firsts[start][1],
-                       endchar=lasts[start + last][2])
-            for start in sorted(starts)]
+    return [(start, firsts[start][1], lasts[start + last][2]) for start in sorted(starts)]
 
 
 spans.SpanNear2.SpanNear2Matcher._get_spans = _phrase_spans

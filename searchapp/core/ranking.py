@@ -37,6 +37,7 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 from searchapp.core import postings
+from searchapp.core.compat import phrase_matches
 from searchapp.core.results import FirstPage
 
 # Fields ranked here: the two scored text fields.
@@ -425,18 +426,10 @@ def phrase_spans(searcher: Searcher, node: wq.Phrase,
         else:
             for docnum in inside:
                 local = docnum - offset
-                firsts = words[0].at(local, "characters") or []
-                lasts = words[last].at(local, "characters") or []
-                positions = [[entry[0] for entry in firsts]]
-                positions += [words[i].at(local) or [] for i in range(1, last)]
-                positions.append([entry[0] for entry in lasts])
-                starts = set(positions[0])
-                for i in range(1, last + 1):
-                    starts &= {p - i for p in positions[i]}
-                first_chars = {entry[0]: entry for entry in firsts}
-                last_chars = {entry[0]: entry for entry in lasts}
-                found[docnum] = [(first_chars[start][1], last_chars[start + last][2])
-                                 for start in sorted(starts)]
+                matches = phrase_matches(words[0].at(local, "characters") or [],
+                                         [words[i].at(local) or [] for i in range(1, last)],
+                                         words[last].at(local, "characters") or [])
+                found[docnum] = [(startchar, endchar) for _, startchar, endchar in matches]
     return found
 
 
