@@ -52,3 +52,41 @@ def test_spans_cover_whole_words_of_the_original_text(seeds_library):
 def test_stop_words_are_indexed_for_phrases():
     tokens = [t.text for t in stemming_analyzer()("kiss the ring")]
     assert tokens == ["kiss", "the", "ring"]
+
+
+# Texts where the one-pass index analysis could part from Whoosh's token stream: cases,
+# typographic and ASCII apostrophes with possessives, precomposed and combining accents,
+# ligatures, letters that change length when lowercased, digits, repeats, nothing at all.
+ONE_PASS_TEXTS = [
+    "",
+    "   \n\t  ",
+    "Baldwin\u2019s gun; BALDWIN'S GUN; baldwin\u02bcs gun; didn\u2019t; rock\u2019n\u2019roll",
+    "Caf\u00e9 cafe\u0301 CAF\u00c9S na\u00efve \u00fcber \u00df stra\u00dfe",
+    "\ufb01nance \ufb02ow \u2163 \u00bd 1,000 2021-10-21 x86_64",
+    "\u0130stanbul \u0130I\u0307 \u1e9e \u01c4 \u01c5",
+    "the the the The THE the, the. the\u2014the",
+    "hour-long **NOTICE** _underscored_ e-mail O\u2019Brien's",
+    "\u65e5\u672c\u8a9e\u306e\u6587 \u0627\u0644\u0639\u0631\u0628\u064a\u0629",
+    "\u0395\u03bb\u03bb\u03b7\u03bd\u03b9\u03ba\u03ac \u0399\u03a3 \u03a3\u039f\u03a3",
+]
+
+
+@pytest.mark.parametrize("name", ["title", "body", "spell"])
+def test_one_pass_analysis_indexes_what_the_token_stream_does(name, monkeypatch):
+    from whoosh.fields import FieldType
+
+    from searchapp.core.index import bundled_seeds_dir
+    from searchapp.core.schema import build_schema
+
+    field = build_schema()[name]
+    texts = ONE_PASS_TEXTS + [p.read_text(encoding="utf-8")
+                              for p in sorted(bundled_seeds_dir().iterdir())]
+    # What Whoosh's own FieldType.index() makes of each text: the chain of filters.
+    streams = [list(FieldType.index(field, text)) for text in texts]
+
+    def token_stream(*args, **kwargs):
+        raise AssertionError("the one-pass analysis was not used")
+
+    monkeypatch.setattr(FieldType, "index", token_stream)
+    for text, stream in zip(texts, streams, strict=True):
+        assert list(field.index(text)) == stream, text[:60]
