@@ -51,6 +51,8 @@ _LENGTHS_SIZE = filetables._lengths.size
 # A run on disk is a sequence of records: a 4-byte length, then a marshalled word.
 _RECORD_LENGTH = struct.Struct("<I")
 
+_FLOAT32 = struct.Struct("f")
+
 # One word's postings: document numbers, weights, the values laid end to end, and where
 # each value ends.
 Postings = tuple[str, bytes, array, array, bytes, array]
@@ -314,9 +316,12 @@ def _encode_term(docs: array, weights: array, values: bytes, ends: array,
     (header bytes, data bytes), and the word's statistics. Mirrors
     W3PostingsWriter.add_posting and ``_write_block`` (with compat.py's small-block rule)
     and W3TermInfo.add_block, so the bytes are the same."""
+    count = len(docs)
+    if count == 1:
+        return _encode_single(docs[0], weights[0], values, ends[0], lengths, fixedsize,
+                              compression)
     blocks = []
     info = W3TermInfo()
-    count = len(docs)
     start_value = 0
     for first in range(0, count, blocklimit):
         last = min(first + blocklimit, count)
@@ -371,6 +376,40 @@ def _encode_term(docs: array, weights: array, values: bytes, ends: array,
                            length_to_byte(min_length), length_to_byte(max_length)), 2)
         blocks.append((infobytes, databytes))
     return blocks, info
+
+
+def _encode_single(docnum: int, weight: float, values: bytes, end: int,
+                   lengths: list | None, fixedsize: int | None,
+                   compression: int) -> tuple[list, W3TermInfo]:
+    """_encode_term for a word with one posting, in fewer steps: most words of a small
+    segment (in a 100-file update, 11,241 of 19,523) occur in one document."""
+    stored_weight = _FLOAT32.unpack(_FLOAT32.pack(weight))[0]  # as array("f") stores it
+    length = lengths[docnum] if lengths is not None else None
+    min_length = length or None
+    max_length = length or 0
+    info = W3TermInfo()
+    info._weight += stored_weight
+    info._df += 1
+    info._minlength = min_length
+    info._maxlength = max(info._maxlength, max_length)
+    info._maxweight = max(info._maxweight, max(0, weight))
+    info._minid = info._maxid = docnum
+    if fixedsize == 0:
+        mini_values = None
+    else:
+        block_values = [values[0:end]] if end > 0 else []
+        if fixedsize is None or fixedsize < 0:
+            mini_values = tuple(block_values)
+        else:
+            mini_values = b"".join(block_values)
+    databytes = dumps(((docnum,), None if stored_weight == 1.0 else stored_weight,
+                       mini_values), 2)
+    level = compression if len(databytes) >= UNCOMPRESSED_BLOCK_BYTES else 0
+    if level:
+        databytes = zlib.compress(databytes, level)
+    infobytes = dumps((1, docnum, max(0, weight), level, length_to_byte(min_length),
+                       length_to_byte(max_length)), 2)
+    return [(infobytes, databytes)], info
 
 
 def write_terms(fieldwriter, schema, lengths_reader, terms: Iterable[Postings]) -> None:
