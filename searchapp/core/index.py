@@ -574,8 +574,16 @@ class Library:
                 writer = _open_writer(index, limitmb=_build_memory_mb())
                 try:
                     files = [(c, p) for c in self.collections for p in list_files(c)]
+
+                    def commit(helpers=None) -> None:
+                        if progress:
+                            progress(len(files), len(files), "")
+                        writer.helpers = helpers
+                        writer.commit(optimize=True)
+
                     if len(files) >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1:
-                        self._add_files_in_parallel(writer, files, report, progress, cancel)
+                        self._add_files_in_parallel(writer, files, report, progress, cancel,
+                                                    then=commit)
                     else:
                         for done, (collection, path) in enumerate(files):
                             if cancel and cancel():
@@ -585,9 +593,7 @@ class Library:
                                 progress(done, len(files), str(path))
                             if self._add_file(writer, collection, path, report):
                                 report.added += 1
-                    if progress:
-                        progress(len(files), len(files), "")
-                    writer.commit(optimize=True)
+                        commit()
                 except BaseException:
                     _abandon(writer)
                     raise
@@ -893,10 +899,12 @@ class Library:
 
     def _add_files_in_parallel(self, writer, files: list[tuple[Collection, str]],
                                report: IndexReport, progress: ProgressCallback | None,
-                               cancel: CancelCallback | None) -> None:
+                               cancel: CancelCallback | None,
+                               then: Callable[[concurrent.futures.Executor], None]) -> None:
         """Read and analyse files in worker processes (one per core) while this process,
         the single writer, adds their postings in order. At most a few batches are in
-        flight, so memory stays bounded however large the folder."""
+        flight, so memory stays bounded however large the folder. ``then`` (the commit) is
+        given the workers, which help it once every file is read."""
         workers = min(os.cpu_count() or 1, MAX_WORKERS)
         context = multiprocessing.get_context("spawn")  # safe beside the window's threads
         pending: collections.deque = collections.deque()
@@ -929,16 +937,19 @@ class Library:
                     for (_collection, path), outcome in zip(batch, outcomes, strict=True):
                         if cancel and cancel():
                             report.cancelled = True
-                            return
+                            break
                         if progress:
                             progress(done, len(files), str(path))
                         if self._add_read(writer, outcome, report):
                             report.added += 1
                         done += 1
+                    if report.cancelled:
+                        break
             finally:
                 for _batch, future in pending:
                     if future is not None:
                         future.cancel()
+            then(pool)
 
     def _save_report(self, report: IndexReport) -> None:
         """Keep the files that could not be indexed, for `searchapp status` and the window."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import concurrent.futures
+import multiprocessing
 import random
 from pathlib import Path
 
@@ -60,9 +62,11 @@ def _new_index(folder: Path):
 
 
 def _add(index, writer_class, documents: list[dict], limitmb: float,
-         deleted_paths: tuple[str, ...] = (), **commit) -> int:
+         deleted_paths: tuple[str, ...] = (), helpers=None, **commit) -> int:
     """Add documents with one writer and commit; returns how many runs its pool wrote."""
     writer = writer_class(index, limitmb=limitmb)
+    if helpers is not None:
+        writer.helpers = helpers
     for path in deleted_paths:
         writer.delete_by_term("path", path)
     for values in documents:
@@ -128,6 +132,50 @@ def test_one_build_writes_what_whoosh_writes(tmp_path, corpus, analysed, limitmb
     else:
         assert runs == 0
     assert _contents(own_index) == _contents(whoosh_index)
+    assert _segment_files(own_index) == _segment_files(whoosh_index)
+
+
+class _CountingPool(concurrent.futures.ProcessPoolExecutor):
+    submitted = 0
+
+    def submit(self, fn, /, *args, **kwargs):
+        self.submitted += 1
+        return super().submit(fn, *args, **kwargs)
+
+
+class _StoppedHelpers(concurrent.futures.Executor):
+    """Helpers that stopped: some jobs are refused, the others fail."""
+
+    def __init__(self) -> None:
+        self.submitted = 0
+
+    def submit(self, fn, /, *args, **kwargs):
+        self.submitted += 1
+        if self.submitted % 2:
+            raise concurrent.futures.process.BrokenProcessPool("a helper was killed")
+        future = concurrent.futures.Future()
+        future.set_exception(concurrent.futures.process.BrokenProcessPool("killed"))
+        return future
+
+
+@pytest.mark.parametrize("helpers", ["processes", "stopped"])
+def test_blocks_compressed_by_helpers_are_the_same_bytes(tmp_path, corpus, helpers) -> None:
+    """A full build's commit has the worker processes compress postings blocks; if they
+    stopped, the writer compresses them itself. Either way the segment is Whoosh's."""
+    documents = _values(corpus[0], analysed=True)
+    whoosh_index = _new_index(tmp_path / "whoosh")
+    own_index = _new_index(tmp_path / "own")
+    _add(whoosh_index, SegmentWriter, documents, 256, optimize=True)
+    if helpers == "processes":
+        context = multiprocessing.get_context("spawn")  # as the build starts its workers
+        with _CountingPool(2, mp_context=context) as pool:
+            _add(own_index, TermPoolWriter, documents, TINY_POOL_MB, helpers=pool,
+                 optimize=True)
+        assert pool.submitted > 2
+    else:
+        stopped = _StoppedHelpers()
+        _add(own_index, TermPoolWriter, documents, 256, helpers=stopped, optimize=True)
+        assert stopped.submitted > 2
     assert _segment_files(own_index) == _segment_files(whoosh_index)
 
 
