@@ -214,10 +214,11 @@ def phase_build(tier: str, work: Path, corpus: Path, logf: Path, reps: int = 1) 
 
 
 def phase_update(tier: str, work: Path, corpus: Path, logf: Path,
-                 walk_recoll: bool = True) -> dict | None:
+                 walk_recoll: bool = True, reps: int = 1) -> dict | None:
     """The update set applied to pristine copies of both indexes, told the files (SearchApp
-    ``update_paths``, ``recollindex -i``) and, like for like again, finding the changes by
-    walking the tree (``refresh()``, plain ``recollindex``)."""
+    ``update_paths``, ``recollindex -i``; ``reps`` times, alternating which goes first, on
+    fresh copies each time) and, like for like again, finding the changes by walking the
+    tree (``refresh()``, plain ``recollindex``)."""
     update = TIERS[tier][2]
     if update is None:
         return None
@@ -226,9 +227,7 @@ def phase_update(tier: str, work: Path, corpus: Path, logf: Path,
     rc_upd, rc_walk = work / "recoll-upd", work / "recoll-walk"
     for d in (sa_upd, sa_walk, rc_upd, rc_walk):
         shutil.rmtree(d, ignore_errors=True)
-    shutil.copytree(work / "searchapp", sa_upd, symlinks=True)
     shutil.copytree(work / "searchapp", sa_walk, symlinks=True)
-    shutil.copytree(work / "recoll", rc_upd, symlinks=True)
     if walk_recoll:
         shutil.copytree(work / "recoll", rc_walk, symlinks=True)
     # Apply the update set to the (hard-linked) corpus copy: unlink, then write, so the
@@ -247,18 +246,36 @@ def phase_update(tier: str, work: Path, corpus: Path, logf: Path,
     told = work / "update-targets.txt"
     told.write_text("\n".join(targets) + "\n", encoding="utf-8")
     subprocess.run(["sync"])
-    log(f"{tier}: update set ({len(files)} files, {replaced} replaced): SearchApp update_paths")
-    sa = measure([VENV_PY, str(BENCH / "searchapp_side.py"), "update", "--data", str(sa_upd),
-                  "--corpus", str(corpus), "--paths-from", str(told)], log=str(logf),
-                 env=SA_ENV)
-    log(f"{tier}: SearchApp update_paths {sa['wall_s']:.1f} s; recollindex -i")
-    rc = measure(["recollindex", "-c", str(rc_upd), "-i", *targets], log=str(logf))
-    log(f"{tier}: recollindex -i {rc['wall_s']:.1f} s; SearchApp refresh (walks the tree)")
+    told_runs = []
+    for rep in range(reps):
+        for d in (sa_upd, rc_upd):
+            shutil.rmtree(d, ignore_errors=True)
+        shutil.copytree(work / "searchapp", sa_upd, symlinks=True)
+        shutil.copytree(work / "recoll", rc_upd, symlinks=True)
+        subprocess.run(["sync"])
+        log(f"{tier}: update set ({len(files)} files, {replaced} replaced), told the files, "
+            f"{rep + 1}/{reps}")
+        run = {}
+        for side in ("searchapp", "recoll") if rep % 2 == 0 else ("recoll", "searchapp"):
+            if side == "searchapp":
+                run[side] = measure([VENV_PY, str(BENCH / "searchapp_side.py"), "update",
+                                     "--data", str(sa_upd), "--corpus", str(corpus),
+                                     "--paths-from", str(told)], log=str(logf), env=SA_ENV)
+            else:
+                run[side] = measure(["recollindex", "-c", str(rc_upd), "-i", *targets],
+                                    log=str(logf))
+        log(f"{tier}: SearchApp update_paths {run['searchapp']['wall_s']:.2f} s, "
+            f"recollindex -i {run['recoll']['wall_s']:.2f} s")
+        told_runs.append(run)
+    # Each side's median run (by wall time) stands for it.
+    sa, rc = (sorted((run[side] for run in told_runs), key=lambda m: m["wall_s"])[reps // 2]
+              for side in ("searchapp", "recoll"))
     # Searchable: the new files are found by a fresh process.
     check = subprocess.run([SYS_PY, str(BENCH / "recoll_side.py"), "check", "--conf",
                             str(rc_upd), "--query", "filename:new_*"],
                            capture_output=True, text=True)
     rc["check"] = json.loads(check.stdout) if check.returncode == 0 else check.stderr[-500:]
+    log(f"{tier}: SearchApp refresh (walks the tree)")
     sa_walk_m = measure([VENV_PY, str(BENCH / "searchapp_side.py"), "update", "--data",
                          str(sa_walk), "--corpus", str(corpus)], log=str(logf), env=SA_ENV)
     log(f"{tier}: SearchApp refresh {sa_walk_m['wall_s']:.1f} s")
@@ -271,7 +288,7 @@ def phase_update(tier: str, work: Path, corpus: Path, logf: Path,
     for d in (rc_walk, sa_walk):
         shutil.rmtree(d, ignore_errors=True)
     return {"files": len(files), "replaced": replaced, "searchapp": sa, "recoll": rc,
-            "searchapp_walk": sa_walk_m, "recoll_walk": walk}
+            "told_runs": told_runs, "searchapp_walk": sa_walk_m, "recoll_walk": walk}
 
 
 def longest_docs(corpus: Path, n: int = 20) -> list[str]:
@@ -464,12 +481,18 @@ def render(results: dict[str, dict]) -> str:
             s, c = u["searchapp"], u["recoll"]
             sw, w = u.get("searchapp_walk"), u.get("recoll_walk")
             L.append("### Incremental update\n")
+            runs = u.get("told_runs") or []
+            repeated = ""
+            if len(runs) > 1:
+                repeated = (f" Told the files {len(runs)} times, alternating which tool goes "
+                            "first, each time on fresh copies; the rows show each side's "
+                            "median run, and every run is listed below the table.")
             L.append(f"{u['files']} files ({u['replaced']} replacements, "
                      f"{u['files'] - u['replaced']} new) applied to a hard-link copy of the "
                      "corpus, each tool on a pristine copy of its index. Told the files: "
                      "SearchApp `lib.update_paths(FILES)` (`searchapp index FILES...`) vs "
                      "`recollindex -c CONF -i FILES...`. Finding the changes by walking the "
-                     "tree: `lib.refresh()` vs a plain `recollindex -c CONF`.\n")
+                     f"tree: `lib.refresh()` vs a plain `recollindex -c CONF`.{repeated}\n")
             L.append("| | wall s (process) | CPU s | peak RSS MB | detail |")
             L.append("|---|---:|---:|---:|---|")
 
@@ -504,6 +527,10 @@ def render(results: dict[str, dict]) -> str:
                 L.append("| recoll, walks the tree | | | | not measured in this run (see the "
                          "notes below) |")
             L.append("")
+            if len(runs) > 1:
+                walls = "; ".join(f"{x['searchapp']['wall_s']:.2f} vs {x['recoll']['wall_s']:.2f}"
+                                  for x in runs)
+                L.append(f"Told the files, run by run (SearchApp vs Recoll, wall s): {walls}.\n")
         q = r.get("queries")
         if q:
             pq = q["per_query"]
@@ -617,6 +644,8 @@ def main() -> None:
                     help="with --skip-build: query and update with the committed code of "
                          "now, not the snapshot taken with the build (same index format)")
     ap.add_argument("--skip-update", action="store_true")
+    ap.add_argument("--update-reps", type=int, default=5,
+                    help="times the update set is applied, told the files, to fresh copies")
     ap.add_argument("--build-reps", type=int, default=1,
                     help="full builds per tool, alternating; the fastest is reported")
     ap.add_argument("--reps", type=int, default=3, help="measured passes over the query set")
@@ -651,7 +680,7 @@ def main() -> None:
         if not args.skip_update:
             # A reused corpus copy may have had its inodes touched since Recoll indexed it;
             # Recoll then re-reads everything on a walk, so that figure needs a fresh build.
-            r["update"] = phase_update(tier, work, corpus, logf,
+            r["update"] = phase_update(tier, work, corpus, logf, reps=args.update_reps,
                                        walk_recoll=not args.skip_build)
         r["profiles"] = []
         if args.profile:
