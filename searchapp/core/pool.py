@@ -321,7 +321,7 @@ def _encode_term(docs: array, weights: array, values: bytes, ends: array,
     (header bytes, data bytes), and the word's statistics. Mirrors
     W3PostingsWriter.add_posting and ``_write_block`` (with compat.py's small-block rule)
     and W3TermInfo.add_block, so the bytes are the same. With ``compress=_later`` the
-    blocks to compress are left for _compress_group."""
+    blocks to compress are left as they are, for helpers to compress (write_terms)."""
     count = len(docs)
     if count == 1:
         return _encode_single(docs[0], weights[0], values, ends[0], lengths, fixedsize,
@@ -419,7 +419,7 @@ def _encode_single(docnum: int, weight: float, values: bytes, end: int,
 
 
 def _later(data: bytes, level: int) -> bytes:
-    return data  # compressed afterwards, by _compress_group
+    return data  # compressed afterwards: _to_compress, then _put_compressed
 
 
 def compress_blocks(blocks: list[bytes], level: int) -> list[bytes]:
