@@ -146,6 +146,20 @@ def test_parallel_build_indexes_exactly_what_a_serial_one_does(tmp_path, monkeyp
         assert first.total == second.total
 
 
+def test_what_change_detection_compares_is_kept_as_columns_not_words(seeds_library):
+    # Read a document at a time, never searched: as index words these only cost build time.
+    with seeds_library.searcher() as searcher:
+        reader = searcher.reader()
+        assert {"title", "body", "path", "date"} <= set(reader.indexed_field_names())
+        assert not {"size", "mtime", "digest", "dated"} & set(reader.indexed_field_names())
+        paths, sizes, mtimes, dated = (reader.column_reader(name)
+                                       for name in ("path", "size", "mtime", "dated"))
+        for docnum in range(reader.doc_count_all()):
+            info = os.stat(paths[docnum])
+            assert (sizes[docnum], mtimes[docnum]) == (info.st_size, info.st_mtime_ns)
+            assert dated[docnum] == (searcher.stored_fields(docnum).get("date") is not None)
+
+
 def test_opening_the_index_does_not_copy_its_segments_into_memory(seeds_library):
     # The compound segment is read through its memory map (searchapp.core.compat).
     from whoosh.filedb import compound
