@@ -48,6 +48,11 @@ log = logging.getLogger(__name__)
 WORD_BYTES = 420
 POSTING_BYTES = 19
 
+# A segment of fewer documents than this (an update's, or a merge of a few updates') has
+# its postings blocks stored uncompressed. zlib took 60-80 ms of a 100-file update's 0.7
+# s; such a segment is small, and merged into a larger one, compressed, as updates add up.
+UNCOMPRESSED_SEGMENT_DOCS = 1_000
+
 # At commit, the files are written once per group of about this many postings.
 _WRITE_GROUP_POSTINGS = 20_000
 
@@ -453,7 +458,7 @@ _GROUPS_IN_FLIGHT = 4
 
 
 def write_terms(fieldwriter, schema, lengths_reader, terms: Iterable[Postings],
-                helpers: Executor | None = None) -> None:
+                helpers: Executor | None = None, compression: int | None = None) -> None:
     """Write a segment's postings a word at a time, with the bytes Whoosh's
     ``FieldWriter.add_postings`` would write. Whoosh adds one posting at a time through
     several calls; here a word's blocks are built from the pool's arrays in one step, and
@@ -462,7 +467,8 @@ def write_terms(fieldwriter, schema, lengths_reader, terms: Iterable[Postings],
     With ``helpers`` (the full build's worker processes, idle once every file is read),
     the groups' blocks are compressed there while this process encodes the next groups:
     zlib took 1.9 s of the 6.5 s commit of the 6,258 real benchmark documents, on one
-    core while the other waited."""
+    core while the other waited. ``compression`` overrides the codec's zlib level (0:
+    none)."""
     postfile = fieldwriter._postfile
     tindex = fieldwriter._tindex
     compress = zlib.compress if helpers is None else _later
@@ -470,7 +476,9 @@ def write_terms(fieldwriter, schema, lengths_reader, terms: Iterable[Postings],
         fieldobj = schema[fieldname]
         fieldwriter.start_field(fieldname, fieldobj)
         postwriter = fieldwriter._postwriter
-        blocklimit, compression = postwriter._blocklimit, postwriter._compression
+        blocklimit = postwriter._blocklimit
+        if compression is None:
+            compression = postwriter._compression
         fixedsize = fieldobj.format.fixed_value_size()
         prefix = pack_ushort(fieldwriter._fieldid)
         lengths = _field_lengths(lengths_reader, fieldname)
@@ -639,7 +647,8 @@ class TermPoolWriter(SegmentWriter):
         self.perdocwriter.close()
         lengths_reader = self.per_document_reader() if self.codec.length_stats else None
         write_terms(fieldwriter, self.schema, lengths_reader, self.pool.iter_terms(),
-                    self.helpers)
+                    self.helpers,
+                    compression=0 if self.docnum < UNCOMPRESSED_SEGMENT_DOCS else None)
         fieldwriter.close()
         if lengths_reader is not None:
             lengths_reader.close()

@@ -11,6 +11,7 @@ import pytest
 from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import SegmentWriter
 
+from searchapp.core import pool as pool_module
 from searchapp.core.index import _read_for_index, bundled_seeds_dir
 from searchapp.core.pool import TermPool, TermPoolWriter
 from searchapp.core.schema import build_schema
@@ -45,6 +46,13 @@ def _write_corpus(folder: Path, count: int, seed: int) -> list[Path]:
                           encoding="utf-8")
         paths.append(target)
     return paths
+
+
+@pytest.fixture(autouse=True)
+def compressed_as_whoosh(monkeypatch):
+    """Segments of every size compressed as Whoosh compresses them, so that the bytes can
+    be compared; a small segment is otherwise stored uncompressed (tested below)."""
+    monkeypatch.setattr(pool_module, "UNCOMPRESSED_SEGMENT_DOCS", 0)
 
 
 def _values(paths: list[Path], analysed: bool) -> list[dict]:
@@ -202,6 +210,32 @@ def test_commits_that_merge_segments_write_what_whoosh_writes(tmp_path, corpus,
     assert _contents(indexes["own"]) == _contents(indexes["whoosh"])
     assert _contents(indexes["own"])["docs"] == len(first) + len(more) - len(deleted)
     assert _segment_files(indexes["own"]) == _segment_files(indexes["whoosh"])
+
+
+def _block_levels(index) -> set[int]:
+    """The zlib levels of every postings block of every word."""
+    levels = set()
+    with index.reader() as reader:
+        for fieldname, tbytes in reader.all_terms():
+            matcher = reader.postings(fieldname, tbytes)
+            while matcher.is_active():
+                levels.add(matcher._compression)  # the current block's, from its header
+                matcher.next()
+    return levels
+
+
+def test_small_segments_are_stored_uncompressed_and_read_the_same(tmp_path, corpus,
+                                                                  monkeypatch) -> None:
+    """An update's segment: zlib would cost more time than the few bytes it saves."""
+    documents = _values(corpus[1], analysed=True)
+    whoosh_index = _new_index(tmp_path / "whoosh")
+    own_index = _new_index(tmp_path / "own")
+    _add(whoosh_index, SegmentWriter, documents, 256)
+    monkeypatch.setattr(pool_module, "UNCOMPRESSED_SEGMENT_DOCS", len(documents) + 1)
+    _add(own_index, TermPoolWriter, documents, 256)
+    assert _contents(own_index) == _contents(whoosh_index)
+    assert _block_levels(own_index) == {0}
+    assert 3 in _block_levels(whoosh_index)
 
 
 @pytest.mark.parametrize("limitmb", [256, 0.001], ids=["in-memory", "spilled"])

@@ -8,6 +8,7 @@ import os
 import pytest
 
 from searchapp.core import index as index_module
+from searchapp.core import pool as pool_module
 from searchapp.core.errors import IndexBusyError, IndexUnavailableError
 from searchapp.core.index import Collection, Library
 from searchapp.core.search import search
@@ -221,8 +222,10 @@ def test_failure_while_writing_leaves_the_index_as_it_was(tmp_path, make_library
     assert names(search(library, "apricot")) == ["a.txt"]
 
 
-def test_small_postings_blocks_are_stored_uncompressed(make_library):
-    # searchapp.core.compat: zlib only for blocks it can shrink; both kinds read back.
+def test_small_postings_blocks_are_stored_uncompressed(make_library, monkeypatch):
+    # searchapp.core.compat: zlib only for blocks it can shrink; both kinds read back. (A
+    # segment this small is otherwise not compressed at all.)
+    monkeypatch.setattr(pool_module, "UNCOMPRESSED_SEGMENT_DOCS", 100)
     library = make_library({f"d{n}.txt": f"Doc {n}\n\nbanana split unique{n}"
                             for n in range(150)})
     with library.searcher() as searcher:
