@@ -15,6 +15,7 @@ one Whoosh would have written.
 from __future__ import annotations
 
 import collections
+import functools
 import heapq
 import itertools
 import logging
@@ -24,6 +25,7 @@ import zlib
 from array import array
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, Future
+from hashlib import md5
 from operator import itemgetter
 
 from whoosh.codec import whoosh3
@@ -62,6 +64,13 @@ _LENGTHS_SIZE = filetables._lengths.size
 _RECORD_LENGTH = struct.Struct("<I")
 
 _FLOAT32 = struct.Struct("f")
+
+# A word's entry in the terms table: W3TermInfo's statistics (not inlined), then where its
+# postings are, as W3TermInfo.to_bytes packs them.
+_TERM_INFO = struct.Struct(W3TermInfo._struct.format + "qi")
+
+# Field lengths as the byte they are stored as (the lengths of a segment are few).
+_length_byte = functools.lru_cache(maxsize=4096)(length_to_byte)
 
 # One word's postings: document numbers, weights, the values laid end to end, and where
 # each value ends.
@@ -321,18 +330,23 @@ def _field_lengths(lengths_reader, fieldname: str) -> list | None:
 
 def _encode_term(docs: array, weights: array, values: bytes, ends: array,
                  lengths: list | None, blocklimit: int, fixedsize: int | None,
-                 compression: int, compress=zlib.compress) -> tuple[list, W3TermInfo]:
+                 compression: int, compress=zlib.compress) -> tuple[list, tuple]:
     """One word's postings as Whoosh's W3 postings writer lays them out: its blocks, each
-    (header bytes, data bytes), and the word's statistics. Mirrors
-    W3PostingsWriter.add_posting and ``_write_block`` (with compat.py's small-block rule)
-    and W3TermInfo.add_block, so the bytes are the same. With ``compress=_later`` the
-    blocks to compress are left as they are, for helpers to compress (write_terms)."""
+    (header bytes, data bytes), and the word's statistics, W3TermInfo's fields in its
+    order (total weight, document frequency, minimum and maximum length, maximum weight,
+    first and last document). Mirrors W3PostingsWriter.add_posting and ``_write_block``
+    (with compat.py's small-block rule) and W3TermInfo.add_block, so the bytes are the
+    same. With ``compress=_later`` the blocks to compress are left as they are, for
+    helpers to compress (write_terms)."""
     count = len(docs)
     if count == 1:
         return _encode_single(docs[0], weights[0], values, ends[0], lengths, fixedsize,
                               compression, compress)
     blocks = []
-    info = W3TermInfo()
+    term_weight = 0.0
+    term_min_length = None
+    term_max_length = 0
+    term_max_weight = 0
     start_value = 0
     for first in range(0, count, blocklimit):
         last = min(first + blocklimit, count)
@@ -349,15 +363,11 @@ def _encode_term(docs: array, weights: array, values: bytes, ends: array,
                 min_length = min(block_lengths)
                 max_length = max(block_lengths)
         # The block's statistics join the word's (W3TermInfo.add_block).
-        info._weight += sum(stored_weights)
-        info._df += last - first
-        info._minlength = (min_length if info._minlength is None
-                           else min(info._minlength, min_length))
-        info._maxlength = max(info._maxlength, max_length)
-        info._maxweight = max(info._maxweight, max_weight)
-        if info._minid is None:
-            info._minid = block_docs[0]
-        info._maxid = block_docs[-1]
+        term_weight += sum(stored_weights)
+        term_min_length = (min_length if term_min_length is None
+                           else min(term_min_length, min_length))
+        term_max_length = max(term_max_length, max_length)
+        term_max_weight = max(term_max_weight, max_weight)
         # The block's data (W3PostingsWriter._mini_ids, _mini_weights, _mini_values).
         mini_ids = tuple(delta_encode(block_docs))
         first_weight = stored_weights[0]
@@ -384,27 +394,22 @@ def _encode_term(docs: array, weights: array, values: bytes, ends: array,
         if level:
             databytes = compress(databytes, level)
         infobytes = dumps((last - first, block_docs[-1], max_weight, level,
-                           length_to_byte(min_length), length_to_byte(max_length)), 2)
+                           _length_byte(min_length), _length_byte(max_length)), 2)
         blocks.append((infobytes, databytes))
-    return blocks, info
+    return blocks, (term_weight, count, term_min_length, term_max_length, term_max_weight,
+                    docs[0], docs[-1])
 
 
 def _encode_single(docnum: int, weight: float, values: bytes, end: int,
                    lengths: list | None, fixedsize: int | None,
-                   compression: int, compress=zlib.compress) -> tuple[list, W3TermInfo]:
+                   compression: int, compress=zlib.compress) -> tuple[list, tuple]:
     """_encode_term for a word with one posting, in fewer steps: most words of a small
     segment (in a 100-file update, 11,241 of 19,523) occur in one document."""
     stored_weight = _FLOAT32.unpack(_FLOAT32.pack(weight))[0]  # as array("f") stores it
     length = lengths[docnum] if lengths is not None else None
     min_length = length or None
     max_length = length or 0
-    info = W3TermInfo()
-    info._weight += stored_weight
-    info._df += 1
-    info._minlength = min_length
-    info._maxlength = max(info._maxlength, max_length)
-    info._maxweight = max(info._maxweight, max(0, weight))
-    info._minid = info._maxid = docnum
+    max_weight = max(0, weight)
     if fixedsize == 0:
         mini_values = None
     else:
@@ -418,9 +423,10 @@ def _encode_single(docnum: int, weight: float, values: bytes, end: int,
     level = compression if len(databytes) >= UNCOMPRESSED_BLOCK_BYTES else 0
     if level:
         databytes = compress(databytes, level)
-    infobytes = dumps((1, docnum, max(0, weight), level, length_to_byte(min_length),
-                       length_to_byte(max_length)), 2)
-    return [(infobytes, databytes)], info
+    infobytes = dumps((1, docnum, max_weight, level, _length_byte(min_length),
+                       _length_byte(max_length)), 2)
+    return [(infobytes, databytes)], (stored_weight, 1, min_length, max_length, max_weight,
+                                      docnum, docnum)
 
 
 def _later(data: bytes, level: int) -> bytes:
@@ -533,9 +539,14 @@ def _write_compressed(encoded: list, blocks: list[bytes], future: Future | None,
     _write_encoded(encoded, postfile, tindex)
 
 
+def _md5_hash(key: bytes) -> int:
+    # filetables.md5_hash, int(md5(key).hexdigest(), 16) & 0xffffffff, without the hex.
+    return int.from_bytes(md5(key).digest()[12:], "big")
+
+
 def _write_encoded(encoded: list, postfile, tindex) -> None:
     """Write encoded words to the postings file and their entries to the terms table, as
-    W3PostingsWriter.finish_postings, W3FieldWriter.finish_term and
+    W3PostingsWriter.finish_postings, W3FieldWriter.finish_term, W3TermInfo.to_bytes and
     OrderedHashWriter.add do, with each file written once per group: Whoosh asks each
     file for its position (a system call) for every word."""
     postings_start = position = postfile.tell()
@@ -544,12 +555,14 @@ def _write_encoded(encoded: list, postfile, tindex) -> None:
     terms_start = terms_position = terms_file.tell()
     terms = []
     magic = whoosh3.WHOOSH3_HEADER_MAGIC
-    hashfn = tindex.hashfn
+    hashfn = _md5_hash if tindex.hashfn is filetables.md5_hash else tindex.hashfn
     buckets = tindex.buckets
+    pack_info = _TERM_INFO.pack
     index_append = tindex.index.append
     pack_lengths = filetables._lengths.pack
     last_key = tindex.lastkey
-    for key, blocks, info in encoded:
+    for key, blocks, (weight, df, min_length, max_length, max_weight, min_id,
+                      max_id) in encoded:
         start = position
         postings.append(magic)
         position += len(magic)
@@ -559,8 +572,10 @@ def _write_encoded(encoded: list, postfile, tindex) -> None:
             postings += (pack_int(-length if number == last else length), infobytes,
                          databytes)
             position += _INT_SIZE + length
-        info.set_extent(start, position - start)
-        value = info.to_bytes()
+        value = pack_info(False, weight, df,
+                          0 if min_length is None else _length_byte(min_length),
+                          _length_byte(max_length), max_weight, min_id, max_id, start,
+                          position - start)
         if key <= last_key:
             raise ValueError(f"Keys must increase: {last_key!r}..{key!r}")
         index_append(terms_position)
