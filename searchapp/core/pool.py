@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, Future
 from hashlib import md5
 from operator import itemgetter
+from pathlib import Path
 
 from whoosh.codec import whoosh3
 from whoosh.codec.whoosh3 import W3TermInfo
@@ -38,6 +39,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.util.numlists import delta_encode
 from whoosh.writing import SegmentWriter
 
+from searchapp.core import postings as postings_arrays
 from searchapp.core.compat import UNCOMPRESSED_BLOCK_BYTES
 
 log = logging.getLogger(__name__)
@@ -464,7 +466,8 @@ _GROUPS_IN_FLIGHT = 4
 
 
 def write_terms(fieldwriter, schema, lengths_reader, terms: Iterable[Postings],
-                helpers: Executor | None = None, compression: int | None = None) -> None:
+                helpers: Executor | None = None, compression: int | None = None,
+                frequent: FrequentWords | None = None) -> None:
     """Write a segment's postings a word at a time, with the bytes Whoosh's
     ``FieldWriter.add_postings`` would write. Whoosh adds one posting at a time through
     several calls; here a word's blocks are built from the pool's arrays in one step, and
@@ -474,7 +477,7 @@ def write_terms(fieldwriter, schema, lengths_reader, terms: Iterable[Postings],
     the groups' blocks are compressed there while this process encodes the next groups:
     zlib took 1.9 s of the 6.5 s commit of the 6,258 real benchmark documents, on one
     core while the other waited. ``compression`` overrides the codec's zlib level (0:
-    none)."""
+    none). ``frequent`` is given the frequent words' postings as they are written."""
     postfile = fieldwriter._postfile
     tindex = fieldwriter._tindex
     compress = zlib.compress if helpers is None else _later
@@ -488,14 +491,18 @@ def write_terms(fieldwriter, schema, lengths_reader, terms: Iterable[Postings],
         fixedsize = fieldobj.format.fixed_value_size()
         prefix = pack_ushort(fieldwriter._fieldid)
         lengths = _field_lengths(lengths_reader, fieldname)
+        keep = frequent is not None and fieldname in postings_arrays.FIELDS
         in_flight: collections.deque = collections.deque()
         group = iter(group)
         while True:
             encoded = []
+            wanted = []
             size = 0
             for _, tbytes, docs, weights, values, ends in group:
                 blocks, info = _encode_term(docs, weights, values, ends, lengths,
                                             blocklimit, fixedsize, compression, compress)
+                if keep and len(docs) >= postings_arrays.MIN_DOCS:
+                    wanted.append((len(encoded), tbytes, docs, weights))
                 encoded.append((prefix + tbytes, blocks, info))
                 size += len(docs)
                 if size >= _WRITE_GROUP_POSTINGS:
@@ -503,15 +510,78 @@ def write_terms(fieldwriter, schema, lengths_reader, terms: Iterable[Postings],
             if not encoded:
                 break
             if helpers is None:
-                _write_encoded(encoded, postfile, tindex)
+                starts = _write_encoded(encoded, postfile, tindex)
+                if wanted:
+                    frequent.add(fieldname, encoded, wanted, starts, blocklimit)
                 continue
             blocks = _to_compress(encoded, compression)
-            in_flight.append((encoded, blocks, _submit(helpers, blocks, compression)))
+            in_flight.append((encoded, blocks, _submit(helpers, blocks, compression),
+                              wanted))
             while len(in_flight) > _GROUPS_IN_FLIGHT:
-                _write_compressed(*in_flight.popleft(), compression, postfile, tindex)
+                _write_group(*in_flight.popleft(), compression, postfile, tindex,
+                             fieldname, frequent, blocklimit)
         while in_flight:
-            _write_compressed(*in_flight.popleft(), compression, postfile, tindex)
+            _write_group(*in_flight.popleft(), compression, postfile, tindex, fieldname,
+                         frequent, blocklimit)
         fieldwriter.finish_field()
+
+
+def _write_group(encoded: list, blocks: list[bytes], future: Future | None, wanted: list,
+                 level: int, postfile, tindex, fieldname: str,
+                 frequent: FrequentWords | None, blocklimit: int) -> None:
+    """Write a group whose blocks were sent to the helpers, once they are compressed."""
+    starts = _write_compressed(encoded, blocks, future, level, postfile, tindex)
+    if wanted:
+        frequent.add(fieldname, encoded, wanted, starts, blocklimit)
+
+
+class FrequentWords:
+    """The postings of frequent words, passed on as the commit writes them to the
+    segment's postings arrays (searchapp.core.postings), which were otherwise read back
+    from the segment once it was written: decoding its blocks again took 1.1 s after a
+    15 s build of the 6,258 real benchmark documents, and about 20 s at 100,000."""
+
+    def __init__(self, writer: postings_arrays.ArraysWriter) -> None:
+        self.writer = writer
+        self.failed = False
+
+    def add(self, fieldname: str, encoded: list, wanted: list, starts: list,
+            blocklimit: int) -> None:
+        """The words of a written group that are wanted: (their place in ``encoded``, word
+        bytes, document numbers, weights); ``starts`` are where each word's postings
+        begin in the postings file."""
+        if self.failed:
+            return
+        little_endian = postings_arrays.little_endian
+        magic = len(whoosh3.WHOOSH3_HEADER_MAGIC)
+        for number, tbytes, docs, weights in wanted:
+            offsets = []
+            position = starts[number] + magic
+            for infobytes, databytes in encoded[number][1]:
+                offsets.append(position)
+                position += _INT_SIZE + len(infobytes) + len(databytes)
+            count = len(docs)
+            last_docs = [docs[min(first + blocklimit, count) - 1]
+                         for first in range(0, count, blocklimit)]
+            try:
+                self.writer.add(fieldname, tbytes, little_endian(docs),
+                                little_endian(array("f", weights)), last_docs, offsets)
+            except OSError as exc:
+                # Searches read these words from the segment instead; the arrays are
+                # written from it after the commit if they can be.
+                log.warning("Could not write %s: %s", self.writer.path, exc)
+                self.writer.discard()
+                self.failed = True
+                return
+
+    def finish(self, doc_count: int) -> None:
+        if self.failed:
+            return
+        try:
+            self.writer.finish(doc_count)
+        except OSError as exc:
+            log.warning("Could not write %s: %s", self.writer.path, exc)
+            self.writer.discard()
 
 
 def _submit(helpers: Executor, blocks: list[bytes], level: int) -> Future | None:
@@ -525,7 +595,7 @@ def _submit(helpers: Executor, blocks: list[bytes], level: int) -> Future | None
 
 
 def _write_compressed(encoded: list, blocks: list[bytes], future: Future | None,
-                      level: int, postfile, tindex) -> None:
+                      level: int, postfile, tindex) -> list[int]:
     if blocks:
         compressed = None
         if future is not None:
@@ -536,7 +606,7 @@ def _write_compressed(encoded: list, blocks: list[bytes], future: Future | None,
         if compressed is None:
             compressed = compress_blocks(blocks, level)
         _put_compressed(encoded, compressed)
-    _write_encoded(encoded, postfile, tindex)
+    return _write_encoded(encoded, postfile, tindex)
 
 
 def _md5_hash(key: bytes) -> int:
@@ -544,16 +614,18 @@ def _md5_hash(key: bytes) -> int:
     return int.from_bytes(md5(key).digest()[12:], "big")
 
 
-def _write_encoded(encoded: list, postfile, tindex) -> None:
+def _write_encoded(encoded: list, postfile, tindex) -> list[int]:
     """Write encoded words to the postings file and their entries to the terms table, as
     W3PostingsWriter.finish_postings, W3FieldWriter.finish_term, W3TermInfo.to_bytes and
     OrderedHashWriter.add do, with each file written once per group: Whoosh asks each
-    file for its position (a system call) for every word."""
+    file for its position (a system call) for every word. Returns where each word's
+    postings start."""
     postings_start = position = postfile.tell()
     postings = []
     terms_file = tindex.dbfile
     terms_start = terms_position = terms_file.tell()
     terms = []
+    starts = []
     magic = whoosh3.WHOOSH3_HEADER_MAGIC
     hashfn = _md5_hash if tindex.hashfn is filetables.md5_hash else tindex.hashfn
     buckets = tindex.buckets
@@ -564,6 +636,7 @@ def _write_encoded(encoded: list, postfile, tindex) -> None:
     for key, blocks, (weight, df, min_length, max_length, max_weight, min_id,
                       max_id) in encoded:
         start = position
+        starts.append(start)
         postings.append(magic)
         position += len(magic)
         last = len(blocks) - 1
@@ -592,6 +665,7 @@ def _write_encoded(encoded: list, postfile, tindex) -> None:
             f"postings written from {postings_start} to {postfile.tell()}, expected "
             f"{position}; terms from {terms_start} to {terms_file.tell()}, "
             f"expected {terms_position}")
+    return starts
 
 
 class TermPoolWriter(SegmentWriter):
@@ -603,6 +677,7 @@ class TermPoolWriter(SegmentWriter):
         self.pool = TermPool(self._tempstorage, limitmb=limitmb)
         # Processes that may compress postings blocks at commit (write_terms).
         self.helpers: Executor | None = None
+        self._frequent: FrequentWords | None = None
 
     def add_document(self, **fields) -> None:
         # Whoosh's add_document, except that each field's postings go to the pool in one
@@ -661,9 +736,41 @@ class TermPoolWriter(SegmentWriter):
             return
         self.perdocwriter.close()
         lengths_reader = self.per_document_reader() if self.codec.length_stats else None
-        write_terms(fieldwriter, self.schema, lengths_reader, self.pool.iter_terms(),
-                    self.helpers,
-                    compression=0 if self.docnum < UNCOMPRESSED_SEGMENT_DOCS else None)
+        frequent = self._frequent_words()
+        try:
+            write_terms(fieldwriter, self.schema, lengths_reader, self.pool.iter_terms(),
+                        self.helpers,
+                        compression=0 if self.docnum < UNCOMPRESSED_SEGMENT_DOCS else None,
+                        frequent=frequent)
+        except BaseException:
+            if frequent is not None:
+                frequent.writer.discard()
+            raise
         fieldwriter.close()
         if lengths_reader is not None:
             lengths_reader.close()
+        self._frequent = frequent
+
+    def _assemble_segment(self) -> None:
+        # Whoosh gathers every file named after the segment into its compound file, so
+        # the postings arrays are put in place once it has.
+        super()._assemble_segment()
+        frequent, self._frequent = self._frequent, None
+        if frequent is not None:
+            frequent.finish(self.docnum)
+
+    def _frequent_words(self) -> FrequentWords | None:
+        """Where the commit puts the segment's postings arrays, if it can have any."""
+        folder = getattr(self.storage, "folder", None)
+        if self.docnum < postings_arrays.MIN_DOCS or folder is None:
+            return None
+        segment_id = self.newsegment.segment_id()
+        path = Path(folder) / f"{segment_id}{postings_arrays.SUFFIX}"
+        # Until then they are temporary files (removed if the writer is killed), named
+        # so that Whoosh does not take them for the segment's.
+        scratch = Path(folder) / f"{segment_id}-arrays.tmp"
+        try:
+            return FrequentWords(postings_arrays.ArraysWriter(path, scratch))
+        except OSError as exc:
+            log.warning("Could not write %s: %s", path, exc)
+            return None

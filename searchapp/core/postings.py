@@ -8,9 +8,11 @@ about 30 ms of a search. For every word of the title and body found in at least
 and weights (float32) as they are, which a search maps into memory and uses without
 decoding anything. Rarer words cost little to read Whoosh's way and are not kept.
 
-The file is derived from the segment, is written when an indexing pass ends (``write_
-missing``), and bears the segment's name, so Whoosh deletes it with the segment. A missing
-or damaged one only makes searches slower: they read the segment instead.
+The file is derived from the segment: the commit that writes the segment writes it from
+the postings in hand (searchapp.core.pool), and an indexing pass that finds one missing
+reads it from the segment (``write_missing``). It bears the segment's name, so Whoosh
+deletes it with the segment. A missing or damaged one only makes searches slower: they
+read the segment instead.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import mmap
 import os
 import shutil
 import struct
+import sys
+from array import array
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -143,51 +147,110 @@ def _layout(data, doc_count: int) -> tuple[dict, int, int]:
 
 
 def _write(reader, path: Path) -> None:
-    # Laid out as: magic, every document number (int32), every weight (float32), every
-    # block's last document number (int32) and offset in the postings file (int64), the
-    # word table (JSON), its length. Document numbers go straight to the file and the rest
-    # to spool files that are appended, so memory holds one word's postings at a time.
-    import numpy as np
-
-    terms: dict[str, list] = {}
-    total = blocks = 0
-    partial = path.with_name(path.name + ".part")
-    spools = [path.with_name(f"{path.name}.{n}.part") for n in range(3)]
+    """Write a segment's arrays from the segment itself (one written before the commit
+    wrote them, or whose file was lost)."""
+    writer = ArraysWriter(path)
     try:
-        with open(partial, "wb") as out, open(spools[0], "w+b") as weights_out, \
-                open(spools[1], "w+b") as maxids_out, open(spools[2], "w+b") as offsets_out:
-            out.write(_MAGIC)
-            for fieldname in FIELDS:
-                if fieldname not in reader.schema:
+        for fieldname in FIELDS:
+            if fieldname not in reader.schema:
+                continue
+            for btext, info in reader.iter_field(fieldname):
+                if info.doc_frequency() < MIN_DOCS:
                     continue
-                listed = terms[fieldname] = []
-                for btext, info in reader.iter_field(fieldname):
-                    if info.doc_frequency() < MIN_DOCS:
-                        continue
-                    directory: list = []
-                    ids, weights = read_blocks(raw_matcher(reader, fieldname, btext),
-                                               directory)
-                    out.write(ids.astype("<i4").tobytes())
-                    weights_out.write(weights.astype("<f4").tobytes())
-                    maxids_out.write(np.array([m for m, _ in directory], "<i4").tobytes())
-                    offsets_out.write(np.array([o for _, o in directory], "<i8").tobytes())
-                    listed.append((btext.decode("utf-8"), total, len(ids), blocks,
-                                   len(directory)))
-                    total += len(ids)
-                    blocks += len(directory)
-            for spool in (weights_out, maxids_out, offsets_out):
-                spool.seek(0)
-                shutil.copyfileobj(spool, out)
-            header = json.dumps({"doc_count": reader.doc_count_all(), "postings": total,
-                                 "blocks": blocks, "terms": terms},
-                                ensure_ascii=False).encode("utf-8")
-            out.write(header + _HEADER.pack(len(header)))
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(partial, path)
-    finally:
-        for leftover in (partial, *spools):
-            leftover.unlink(missing_ok=True)
+                directory: list = []
+                ids, weights = read_blocks(raw_matcher(reader, fieldname, btext), directory)
+                writer.add(fieldname, btext, ids.astype("<i4").tobytes(),
+                           weights.astype("<f4").tobytes(), [m for m, _ in directory],
+                           [o for _, o in directory])
+        writer.finish(reader.doc_count_all())
+    except BaseException:
+        writer.discard()
+        raise
+
+
+def little_endian(numbers: array) -> bytes:
+    """An array's bytes in the order the file keeps them."""
+    if sys.byteorder != "little":
+        numbers = array(numbers.typecode, numbers)
+        numbers.byteswap()
+    return numbers.tobytes()
+
+
+class ArraysWriter:
+    """Writes one segment's ``.arrays`` file a word at a time: at commit, from the postings
+    the writer has in hand (searchapp.core.pool), or afterwards from the segment.
+
+    Laid out as: magic, every document number (int32), every weight (float32), every
+    block's last document number (int32) and offset in the postings file (int64), the
+    word table (JSON), its length. Document numbers go straight to the file and the rest
+    to spool files appended at the end, so memory holds one word's postings at a time."""
+
+    def __init__(self, path: Path, scratch: Path | None = None) -> None:
+        """``scratch`` names the files written until ``finish`` (by default, the file's
+        name with ``.part``, and numbered ones beside it)."""
+        self.path = path
+        scratch = scratch or path.with_name(path.name + ".part")
+        self._partial = scratch
+        self._spools = [scratch.with_name(f"{scratch.stem}.{n}{scratch.suffix}")
+                        for n in range(3)]
+        self._terms: dict[str, list] = {}
+        self._total = self._blocks = 0
+        self._files: list = []
+        try:
+            self._files = [open(self._partial, "wb"),
+                           *(open(spool, "w+b") for spool in self._spools)]
+            self._files[0].write(_MAGIC)
+        except BaseException:
+            self.discard()
+            raise
+
+    def add(self, fieldname: str, btext: bytes, ids: bytes, weights: bytes,
+            maxids: list[int], offsets: list[int]) -> None:
+        """One word's document numbers (int32) and weights (float32), as little-endian
+        bytes, and its postings blocks' last document numbers and offsets."""
+        out, weights_out, maxids_out, offsets_out = self._files
+        count = len(ids) // 4
+        out.write(ids)
+        weights_out.write(weights)
+        maxids_out.write(little_endian(array("i", maxids)))
+        offsets_out.write(little_endian(array("q", offsets)))
+        self._terms.setdefault(fieldname, []).append(
+            (btext.decode("utf-8"), self._total, count, self._blocks, len(maxids)))
+        self._total += count
+        self._blocks += len(maxids)
+
+    def finish(self, doc_count: int) -> None:
+        """Complete the file, for a segment of ``doc_count`` documents, and put it in
+        place."""
+        out = self._files[0]
+        for spool in self._files[1:]:
+            spool.seek(0)
+            shutil.copyfileobj(spool, out)
+        header = json.dumps({"doc_count": doc_count, "postings": self._total,
+                             "blocks": self._blocks, "terms": self._terms},
+                            ensure_ascii=False).encode("utf-8")
+        out.write(header + _HEADER.pack(len(header)))
+        out.flush()
+        os.fsync(out.fileno())
+        for handle in self._files:
+            handle.close()
+        self._files = []
+        os.replace(self._partial, self.path)
+        self.discard()  # the spools
+
+    def discard(self) -> None:
+        """Close and delete what was written (the file in place, if any, stays)."""
+        for handle in self._files:
+            try:
+                handle.close()
+            except OSError:
+                pass
+        self._files = []
+        for leftover in (self._partial, *self._spools):
+            try:
+                leftover.unlink(missing_ok=True)
+            except OSError:
+                pass
 
 
 class SegmentArrays:

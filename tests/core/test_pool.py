@@ -12,6 +12,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import SegmentWriter
 
 from searchapp.core import pool as pool_module
+from searchapp.core import postings
 from searchapp.core.index import _read_for_index, bundled_seeds_dir
 from searchapp.core.pool import TermPool, TermPoolWriter
 from searchapp.core.schema import build_schema
@@ -109,12 +110,13 @@ def _contents(index) -> dict:
 
 
 def _segment_files(index) -> dict[str, bytes]:
-    """The bytes of the (single) segment's files, by name without the segment's id."""
+    """The bytes of the (single) segment's Whoosh files, by name without the segment's
+    id (the postings arrays beside it are SearchApp's own: compared below)."""
     (segment,) = index._segments()
     storage = segment.open_compound_file(index.storage)
     try:
         return {name.replace(segment.segment_id(), ""): storage.open_file(name).read()
-                for name in storage.list()}
+                for name in storage.list() if not name.endswith(postings.SUFFIX)}
     finally:
         storage.close()
 
@@ -210,6 +212,46 @@ def test_commits_that_merge_segments_write_what_whoosh_writes(tmp_path, corpus,
     assert _contents(indexes["own"]) == _contents(indexes["whoosh"])
     assert _contents(indexes["own"])["docs"] == len(first) + len(more) - len(deleted)
     assert _segment_files(indexes["own"]) == _segment_files(indexes["whoosh"])
+
+
+def _arrays_contents(index) -> dict:
+    """Every word of the (single) segment's postings arrays: documents, weights, and its
+    blocks' last documents and offsets."""
+    (segment,) = index._segments()
+    with index.reader() as reader:
+        arrays = postings.arrays_of(reader)
+        assert arrays is not None
+        contents = {}
+        for key in arrays._terms:
+            ids, weights = arrays.get(*key)
+            maxids, offsets = arrays.blocks(*key)
+            contents[key] = (ids.tolist(), weights.tolist(), maxids.tolist(),
+                             offsets.tolist())
+        return contents
+
+
+@pytest.mark.parametrize("helpers", [None, "processes"])
+def test_commit_writes_the_postings_arrays_the_segment_gives(tmp_path, corpus,
+                                                             helpers) -> None:
+    """The frequent words' arrays written as the commit writes their postings equal those
+    read back from the segment afterwards."""
+    documents = _values(corpus[0], analysed=True)
+    index = _new_index(tmp_path / "own")
+    if helpers is None:
+        _add(index, TermPoolWriter, documents, 256, optimize=True)
+    else:
+        with concurrent.futures.ProcessPoolExecutor(
+                2, mp_context=multiprocessing.get_context("spawn")) as pool:
+            _add(index, TermPoolWriter, documents, TINY_POOL_MB, helpers=pool,
+                 optimize=True)
+    written = _arrays_contents(index)
+    assert ("body", "the") in written and len(written["body", "the"][0]) >= postings.MIN_DOCS
+    assert any(len(maxids) > 1 for _, _, maxids, _ in written.values())  # several blocks
+    (path,) = (tmp_path / "own").glob(f"*{postings.SUFFIX}")
+    path.unlink()
+    postings._opened.clear()
+    assert postings.write_missing(index) == 1
+    assert _arrays_contents(index) == written
 
 
 def _block_levels(index) -> set[int]:
