@@ -539,7 +539,7 @@ class FrequentWords:
     """The postings of frequent words, passed on as the commit writes them to the
     segment's postings arrays (searchapp.core.postings), which were otherwise read back
     from the segment once it was written: decoding its blocks again took 1.1 s after a
-    15 s build of the 6,258 real benchmark documents, and about 20 s at 100,000."""
+    15 s build of the 6,258 real benchmark documents."""
 
     def __init__(self, writer: postings_arrays.ArraysWriter) -> None:
         self.writer = writer
