@@ -486,8 +486,7 @@ def write_terms(fieldwriter, schema, lengths_reader, terms: Iterable[Postings],
         fieldwriter.start_field(fieldname, fieldobj)
         postwriter = fieldwriter._postwriter
         blocklimit = postwriter._blocklimit
-        if compression is None:
-            compression = postwriter._compression
+        level = postwriter._compression if compression is None else compression
         fixedsize = fieldobj.format.fixed_value_size()
         prefix = pack_ushort(fieldwriter._fieldid)
         lengths = _field_lengths(lengths_reader, fieldname)
@@ -500,7 +499,7 @@ def write_terms(fieldwriter, schema, lengths_reader, terms: Iterable[Postings],
             size = 0
             for _, tbytes, docs, weights, values, ends in group:
                 blocks, info = _encode_term(docs, weights, values, ends, lengths,
-                                            blocklimit, fixedsize, compression, compress)
+                                            blocklimit, fixedsize, level, compress)
                 if keep and len(docs) >= postings_arrays.MIN_DOCS:
                     wanted.append((len(encoded), tbytes, docs, weights))
                 encoded.append((prefix + tbytes, blocks, info))
@@ -514,14 +513,14 @@ def write_terms(fieldwriter, schema, lengths_reader, terms: Iterable[Postings],
                 if wanted:
                     frequent.add(fieldname, encoded, wanted, starts, blocklimit)
                 continue
-            blocks = _to_compress(encoded, compression)
-            in_flight.append((encoded, blocks, _submit(helpers, blocks, compression),
+            blocks = _to_compress(encoded, level)
+            in_flight.append((encoded, blocks, _submit(helpers, blocks, level),
                               wanted))
             while len(in_flight) > _GROUPS_IN_FLIGHT:
-                _write_group(*in_flight.popleft(), compression, postfile, tindex,
+                _write_group(*in_flight.popleft(), level, postfile, tindex,
                              fieldname, frequent, blocklimit)
         while in_flight:
-            _write_group(*in_flight.popleft(), compression, postfile, tindex, fieldname,
+            _write_group(*in_flight.popleft(), level, postfile, tindex, fieldname,
                          frequent, blocklimit)
         fieldwriter.finish_field()
 
