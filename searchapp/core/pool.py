@@ -758,6 +758,14 @@ class TermPoolWriter(SegmentWriter):
         if frequent is not None:
             frequent.finish(self.docnum)
 
+    def cancel(self) -> None:
+        # A commit that failed after the postings were written leaves the arrays' files
+        # unfinished: they go with the rest.
+        frequent, self._frequent = self._frequent, None
+        if frequent is not None:
+            frequent.writer.discard()
+        super().cancel()
+
     def _frequent_words(self) -> FrequentWords | None:
         """Where the commit puts the segment's postings arrays, if it can have any."""
         folder = getattr(self.storage, "folder", None)

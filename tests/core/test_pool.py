@@ -254,6 +254,25 @@ def test_commit_writes_the_postings_arrays_the_segment_gives(tmp_path, corpus,
     assert _arrays_contents(index) == written
 
 
+def test_a_commit_that_fails_leaves_no_unfinished_arrays(tmp_path, corpus,
+                                                         monkeypatch) -> None:
+    documents = _values(corpus[0], analysed=True)
+    index = _new_index(tmp_path / "own")
+    writer = TermPoolWriter(index, limitmb=256)
+    for values in documents:
+        writer.add_document(**values)
+
+    def full_disk(self):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(SegmentWriter, "_assemble_segment", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        writer.commit()
+    assert list((tmp_path / "own").glob("*-arrays*.tmp"))  # written, not yet in place
+    writer.cancel()
+    assert not list((tmp_path / "own").glob("*arrays*"))
+
+
 def _block_levels(index) -> set[int]:
     """The zlib levels of every postings block of every word."""
     levels = set()
