@@ -56,6 +56,7 @@ from searchapp.core.quotes import extract_quote_spans
 from searchapp.core.schema import (
     SCHEMA_VERSION,
     TOKEN_PATTERN,
+    BatchPostings,
     build_schema,
     pre_analyse,
     weighting,
@@ -328,9 +329,11 @@ def _document_values(document: Document, collection: str, size: int, mtime: int,
     }
 
 
-def _read_for_index(collection: str, path_text: str, analyse: bool = False) -> tuple:
+def _read_for_index(collection: str, path_text: str, analyse: bool = False,
+                    batch: BatchPostings | None = None) -> tuple:
     """Read one file into field values: ("ok", path, digest, values) or ("failed", path,
-    reason). With ``analyse``, the text fields come already analysed (worker processes)."""
+    reason). With ``analyse``, the text fields come already analysed; with ``batch``,
+    their postings go into the batch (worker processes)."""
     path = Path(path_text)
     try:
         info = path.stat()
@@ -345,7 +348,9 @@ def _read_for_index(collection: str, path_text: str, analyse: bool = False) -> t
     except OSError as exc:
         return ("failed", path_text, f"cannot be read ({exc.strerror})")
     values = _document_values(document, collection, info.st_size, info.st_mtime_ns, digest)
-    if analyse:
+    if batch is not None:
+        values = batch.add_document(_worker_schema(), values)
+    elif analyse:
         values = pre_analyse(_worker_schema(), values)
     return ("ok", path_text, digest, values)
 
@@ -355,9 +360,14 @@ def _worker_schema():
     return build_schema()
 
 
-def _read_batch_for_index(batch: list[tuple[str, str]]) -> list[tuple]:
-    """Run in a worker process: read and analyse a batch of files."""
-    return [_read_for_index(collection, path, analyse=True) for collection, path in batch]
+def _read_batch_for_index(batch: list[tuple[str, str]]) -> tuple[list[tuple], dict]:
+    """Run in a worker process: read and analyse a batch of files. Returns each file's
+    outcome, and the text fields' postings of those read (BatchPostings' columns), their
+    documents numbered in the order of the outcomes, from 0."""
+    postings = BatchPostings()
+    outcomes = [_read_for_index(collection, path, batch=postings)
+                for collection, path in batch]
+    return outcomes, postings.columns()
 
 
 class Library:
@@ -929,12 +939,14 @@ class Library:
                         break
                     batch, future = pending.popleft()
                     try:
-                        outcomes = future.result() if future is not None else None
+                        outcomes, postings = (future.result() if future is not None
+                                              else (None, None))
                     except concurrent.futures.process.BrokenProcessPool:
-                        outcomes = None
+                        outcomes = postings = None
                     if outcomes is None:
                         log.warning("An indexing worker stopped; reading its files here")
                         outcomes = [_read_for_index(c.name, str(p)) for c, p in batch]
+                    first = writer.docnum
                     for (_collection, path), outcome in zip(batch, outcomes, strict=True):
                         if cancel and cancel():
                             report.cancelled = True
@@ -944,6 +956,9 @@ class Library:
                         if self._add_read(writer, outcome, report):
                             report.added += 1
                         done += 1
+                    if postings:
+                        # The documents just added, in order, are the batch's.
+                        writer.add_batch(first, postings, writer.docnum - first)
                     if report.cancelled:
                         break
             finally:

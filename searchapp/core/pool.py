@@ -10,6 +10,11 @@ word's postings in one piece, and merges runs word by word. At commit a word's b
 postings are built from those arrays in one step, byte for byte as Whoosh's W3 postings
 writer would build them (tests/core/test_pool.py compares the two), so the index is the
 one Whoosh would have written.
+
+A full build's worker processes hand over the text fields' postings a batch of
+documents at a time, as a few arrays per field (schema.BatchPostings). Those are kept as
+they come, in document order, and sorted by word with numpy when read back
+(_BatchedField): the writer does no Python work per posting until it encodes them.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import marshal
 import struct
 import zlib
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future
 from hashlib import md5
 from operator import itemgetter
@@ -41,6 +46,7 @@ from whoosh.writing import SegmentWriter
 
 from searchapp.core import postings as postings_arrays
 from searchapp.core.compat import UNCOMPRESSED_BLOCK_BYTES
+from searchapp.core.schema import InBatch
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +57,14 @@ log = logging.getLogger(__name__)
 # on 2,000 documents of each benchmark collection.
 WORD_BYTES = 420
 POSTING_BYTES = 19
+
+# What a posting added a batch of documents at a time (_BatchedField) costs, besides its
+# value: its word's number, document, weight and value length (20 bytes), and when it is
+# sorted by word, the sort's order and each value's start and end, while the columns are
+# put in that order one at a time (about 30 bytes more, for a moment).
+BATCHED_POSTING_BYTES = 48
+# A word added a batch at a time: its entry in the field's vocabulary and list of words.
+BATCHED_WORD_BYTES = 160
 
 # A segment of fewer documents than this (an update's, or a merge of a few updates') has
 # its postings blocks stored uncompressed. zlib took 60-80 ms of a 100-file update's 0.7
@@ -74,9 +88,12 @@ _TERM_INFO = struct.Struct(W3TermInfo._struct.format + "qi")
 # Field lengths as the byte they are stored as (the lengths of a segment are few).
 _length_byte = functools.lru_cache(maxsize=4096)(length_to_byte)
 
-# One word's postings: document numbers, weights, the values laid end to end, and where
-# each value ends.
-Postings = tuple[str, bytes, array, array, bytes, array]
+# One word's postings: field, word, document numbers, weights, the values, and where each
+# posting's value starts and ends in them. With no starts, the values are the word's own,
+# laid end to end (each starts where the one before ends); with starts, they are a
+# buffer shared by many words (_BatchedField).
+Postings = tuple[str, bytes, Sequence[int], Sequence[float], bytes | memoryview,
+                 Sequence[int] | None, Sequence[int]]
 
 
 _EMPTY_DOCS = array("I")
@@ -109,6 +126,153 @@ def _ordered(docs: array) -> bool:
     return all(a <= b for a, b in zip(docs, itertools.islice(docs, 1, None), strict=False))
 
 
+def _contiguous(postings: Postings) -> tuple[array, array, bytes, array]:
+    """One word's documents, weights, values and value ends, with its values its own and
+    laid end to end (as runs on disk keep them)."""
+    _, _, docs, weights, values, starts, ends = postings
+    if not isinstance(docs, array):
+        docs = array("I", docs)
+    if not isinstance(weights, array):
+        weights = array("d", weights)
+    if starts is None:
+        return docs, weights, bytes(values), ends
+    pieces = [values[start:end] for start, end in zip(starts, ends, strict=True)]
+    return (docs, weights, b"".join(pieces),
+            array("I", itertools.accumulate(map(len, pieces))))
+
+
+def _numpy():
+    # Imported when first needed: only a full build with worker processes adds batches,
+    # and a 100-file update would otherwise spend 70 ms importing numpy.
+    import numpy
+
+    return numpy
+
+
+class _BatchedField:
+    """One field's postings added a batch of documents at a time (TermPool.add_batch), kept
+    as the build's workers send them, in document order: per batch, numpy arrays of each
+    posting's word (by number), document, weight and value length, and the values in one
+    buffer. They are put in word order only when read back, by one sort per field."""
+
+    def __init__(self) -> None:
+        self.vocabulary: dict[bytes, int] = {}
+        self.words: list[bytes] = []
+        self.word_numbers: list = []
+        self.documents: list = []
+        self.weights: list = []
+        self.lengths: list = []
+        self.values = bytearray()
+        self.last_document = -1
+        self.ordered = True
+
+    def add(self, first: int, columns: tuple, count: int) -> int:
+        """Add a batch's postings of this field (schema.BatchPostings' columns), its
+        documents numbered from ``first``. Only the postings of its first ``count``
+        documents are kept: fewer were added when indexing was cancelled part way.
+        Returns what they cost in memory, by the estimates above."""
+        np = _numpy()
+        words, numbers, word_numbers, documents, weights, lengths, values = columns
+        documents = np.frombuffer(documents, np.uint32)
+        word_numbers = np.frombuffer(word_numbers, np.uint32)
+        weights = np.frombuffer(weights, np.float64)
+        lengths = np.frombuffer(lengths, np.uint32)
+        if documents.size and documents[-1] >= count:
+            # A batch's postings are in document order.
+            kept = int(np.searchsorted(documents, count))
+            documents, word_numbers = documents[:kept], word_numbers[:kept]
+            weights, lengths = weights[:kept], lengths[:kept]
+            values = values[:int(lengths.sum())]
+        if not documents.size:
+            return 0
+        # The batch's numbers for its words become this field's numbers for them.
+        vocabulary = self.vocabulary
+        ids = list(map(vocabulary.get, words))
+        size = documents.size * BATCHED_POSTING_BYTES + len(values)
+        if None in ids:
+            all_words = self.words
+            for i, number in enumerate(ids):
+                if number is None:
+                    word = words[i]
+                    ids[i] = vocabulary[word] = len(all_words)
+                    all_words.append(word)
+                    size += BATCHED_WORD_BYTES + len(word)
+        numbers = np.frombuffer(numbers, np.uint32)
+        lookup = np.zeros(int(numbers.max()) + 1, np.uint32)
+        lookup[numbers] = ids
+        if first <= self.last_document:
+            self.ordered = False
+        self.last_document = max(self.last_document, first + int(documents[-1]))
+        self.word_numbers.append(lookup[word_numbers])
+        self.documents.append(documents + np.uint32(first))
+        self.weights.append(weights)
+        self.lengths.append(lengths)
+        self.values += values
+        return size
+
+    def sorted_postings(self, fieldname: str) -> Iterator[Postings]:
+        """Every word's postings, in word order and each in document order, emptying the
+        store: a stable sort by word keeps each word's postings in the order added."""
+        np = _numpy()
+        words = self.words
+        if not words:
+            return
+        by_word = sorted(range(len(words)), key=words.__getitem__)
+        rank = np.empty(len(words), np.uint32)
+        rank[by_word] = np.arange(len(words), dtype=np.uint32)
+        ranks = rank[np.concatenate(self.word_numbers)]
+        self.word_numbers = []
+        del rank
+        order = np.argsort(ranks, kind="stable")
+        bounds = np.zeros(len(words) + 1, np.int64)
+        np.cumsum(np.bincount(ranks, minlength=len(words)), out=bounds[1:])
+        del ranks
+        documents = np.concatenate(self.documents)[order]
+        self.documents = []
+        weights = np.concatenate(self.weights)[order]
+        self.weights = []
+        lengths = np.concatenate(self.lengths)
+        self.lengths = []
+        ends = np.cumsum(lengths, dtype=np.int64)
+        starts = (ends - lengths)[order]
+        del lengths
+        ends = ends[order]
+        del order
+        # Each posting's value is read from the buffer in place: copying it whole would
+        # double it in memory for a while.
+        values = memoryview(self.values)
+        self.values = bytearray()
+        self.vocabulary = {}
+        self.words = []
+        count = len(words)
+        first_word = 0
+        while first_word < count:
+            # A group of words of about _WRITE_GROUP_POSTINGS postings at a time,
+            # turned into Python numbers in one step.
+            start = int(bounds[first_word])
+            last_word = int(np.searchsorted(bounds, start + _WRITE_GROUP_POSTINGS,
+                                            "right")) - 1
+            last_word = min(max(last_word, first_word + 1), count)
+            end = int(bounds[last_word])
+            group_docs = documents[start:end].tolist()
+            group_weights = weights[start:end].tolist()
+            group_starts = starts[start:end].tolist()
+            group_ends = ends[start:end].tolist()
+            group_bounds = (bounds[first_word:last_word + 1] - start).tolist()
+            for number in range(last_word - first_word):
+                a, b = group_bounds[number], group_bounds[number + 1]
+                if a == b:
+                    continue  # its postings were left out of a cancelled batch
+                postings = (fieldname, words[by_word[first_word + number]],
+                            group_docs[a:b], group_weights[a:b], values,
+                            group_starts[a:b], group_ends[a:b])
+                if not self.ordered and not _ordered(postings[2]):
+                    in_order = _in_document_order(*_contiguous(postings))
+                    postings = (fieldname, postings[1], *in_order[:3], None, in_order[3])
+                yield postings
+            first_word = last_word
+
+
 class TermPool:
     """Postings of one segment being written, gathered per (field, word).
 
@@ -122,6 +286,8 @@ class TermPool:
         self.limit = limitmb * 1024 * 1024
         self.fieldnames: set[str] = set()
         self._fields: dict[str, dict[bytes, list]] = {}
+        # Fields whose postings came a batch of documents at a time (add_batch).
+        self._batched: dict[str, _BatchedField] = {}
         self._size = 0
         self._runs: list[str] = []
         # (field, word) keys whose postings arrived out of document order, and fields
@@ -199,26 +365,51 @@ class TermPool:
             self._spill()
         return length if scorable else 0
 
+    def add_batch(self, fieldname: str, first: int, columns: tuple, count: int) -> None:
+        """Add the postings of one field of a batch of documents, as a worker process
+        analysed them (schema.BatchPostings' columns), the documents numbered from
+        ``first``; only those of its first ``count`` documents are kept."""
+        store = self._batched.get(fieldname)
+        if store is None:
+            store = self._batched[fieldname] = _BatchedField()
+            self.fieldnames.add(fieldname)
+        self._size += store.add(first, columns, count)
+        if self._size > self.limit:
+            self._spill()
+
     # -- runs on disk ------------------------------------------------------------------
 
     def _sorted_in_memory(self) -> Iterator[Postings]:
         """The postings in memory, by field and word, emptying the pool as it goes."""
         unordered, unordered_fields = self._unordered, self._unordered_fields
-        fields = self._fields
+        fields, batched = self._fields, self._batched
         self._fields = {}
+        self._batched = {}
         self._unordered = set()
         self._unordered_fields = set()
         self._size = 0
-        for fieldname in sorted(fields):
-            terms = fields.pop(fieldname)
-            for tbytes in sorted(terms):
-                docs, weights, values, ends = terms.pop(tbytes)
-                values = bytes(values)
-                if (fieldname, tbytes) in unordered or (fieldname in unordered_fields
-                                                        and not _ordered(docs)):
-                    docs, weights, values, ends = _in_document_order(docs, weights, values,
-                                                                     ends)
-                yield fieldname, tbytes, docs, weights, values, ends
+        for fieldname in sorted(fields.keys() | batched.keys()):
+            sources = []
+            store = batched.pop(fieldname, None)
+            if store is not None:
+                sources.append(store.sorted_postings(fieldname))
+            terms = fields.pop(fieldname, None)
+            if terms is not None:
+                sources.append(self._sorted_terms(fieldname, terms, unordered,
+                                                  unordered_fields))
+            yield from sources[0] if len(sources) == 1 else _merged(sources)
+
+    @staticmethod
+    def _sorted_terms(fieldname: str, terms: dict[bytes, list], unordered: set,
+                      unordered_fields: set) -> Iterator[Postings]:
+        for tbytes in sorted(terms):
+            docs, weights, values, ends = terms.pop(tbytes)
+            values = bytes(values)
+            if (fieldname, tbytes) in unordered or (fieldname in unordered_fields
+                                                    and not _ordered(docs)):
+                docs, weights, values, ends = _in_document_order(docs, weights, values,
+                                                                 ends)
+            yield fieldname, tbytes, docs, weights, values, None, ends
 
     def _spill(self) -> None:
         path = f"{random_name()}.run"
@@ -227,9 +418,10 @@ class TermPool:
         try:
             write = handle.write
             pack = _RECORD_LENGTH.pack
-            for fieldname, tbytes, docs, weights, values, ends in self._sorted_in_memory():
-                record = marshal.dumps((fieldname, tbytes, docs.tobytes(), weights.tobytes(),
-                                        values, ends.tobytes()))
+            for postings in self._sorted_in_memory():
+                docs, weights, values, ends = _contiguous(postings)
+                record = marshal.dumps((postings[0], postings[1], docs.tobytes(),
+                                        weights.tobytes(), values, ends.tobytes()))
                 write(pack(len(record)))
                 write(record)
         finally:
@@ -253,7 +445,7 @@ class TermPool:
                 weights_array.frombytes(weights)
                 ends_array = array("I")
                 ends_array.frombytes(ends)
-                yield fieldname, tbytes, docs_array, weights_array, values, ends_array
+                yield fieldname, tbytes, docs_array, weights_array, values, None, ends_array
         finally:
             handle.close()
             self.tempstore.delete_file(path)
@@ -261,50 +453,30 @@ class TermPool:
     # -- reading back ------------------------------------------------------------------
 
     def iter_terms(self) -> Iterator[Postings]:
-        """Every word's postings, sorted by field and word, each in document order:
-        (fieldname, word bytes, docnums, weights, values end to end, value ends)."""
+        """Every word's postings, sorted by field and word, each in document order (see
+        Postings for their form)."""
         if not self._runs:
             yield from self._sorted_in_memory()
             return
         sources = [self._read_run(path) for path in self._runs]
         self._runs = []
         sources.append(self._sorted_in_memory())
-        merged = heapq.merge(*sources, key=itemgetter(0, 1))
-        for (fieldname, tbytes), parts in itertools.groupby(merged, key=itemgetter(0, 1)):
-            first, *rest = parts
-            if not rest:
-                yield first
-                continue
-            # The same word in several runs: its postings are joined in the order they
-            # were added, which is document order unless a run went back in numbering.
-            docs, weights = array("I", first[2]), array("d", first[3])
-            values, ends = bytearray(first[4]), array("I", first[5])
-            ordered = True
-            for part in rest:
-                if part[2][0] < docs[-1]:
-                    ordered = False
-                offset = len(values)
-                docs.extend(part[2])
-                weights.extend(part[3])
-                values += part[4]
-                ends.extend(end + offset for end in part[5])
-            values = bytes(values)
-            if not ordered and not _ordered(docs):
-                docs, weights, values, ends = _in_document_order(docs, weights, values, ends)
-            yield fieldname, tbytes, docs, weights, values, ends
+        yield from _merged(sources)
 
     def iter_postings(self) -> Iterator[tuple]:
         """Every posting, (fieldname, word bytes, docnum, weight, value bytes), sorted by
         field, word and document, as Whoosh's field writers take them."""
-        for fieldname, tbytes, docs, weights, values, ends in self.iter_terms():
-            start = 0
-            for docnum, weight, end in zip(docs, weights, ends, strict=True):
-                yield fieldname, tbytes, docnum, weight, values[start:end]
-                start = end
+        for postings in self.iter_terms():
+            fieldname, tbytes, docs, weights, values, starts, ends = postings
+            if starts is None:
+                starts = [0, *ends[:-1]]
+            for docnum, weight, start, end in zip(docs, weights, starts, ends, strict=True):
+                yield fieldname, tbytes, docnum, weight, bytes(values[start:end])
 
     def cleanup(self) -> None:
         """Forget the postings and delete any runs left on disk."""
         self._fields = {}
+        self._batched = {}
         self._unordered = set()
         self._unordered_fields = set()
         self._last_document = {}
@@ -315,6 +487,35 @@ class TermPool:
             except OSError:
                 pass
         self._runs = []
+
+
+def _merged(sources: list[Iterator[Postings]]) -> Iterator[Postings]:
+    """Postings from several sources, each sorted by field and word, merged the same way.
+    A word found in several has its postings joined in the order of the sources, which
+    is document order unless a source went back in numbering."""
+    merged = heapq.merge(*sources, key=itemgetter(0, 1))
+    for (fieldname, tbytes), parts in itertools.groupby(merged, key=itemgetter(0, 1)):
+        first, *rest = parts
+        if not rest:
+            yield first
+            continue
+        docs, weights, first_values, first_ends = _contiguous(first)
+        docs, weights = array("I", docs), array("d", weights)
+        values, ends = bytearray(first_values), array("I", first_ends)
+        ordered = True
+        for part in rest:
+            part_docs, part_weights, part_values, part_ends = _contiguous(part)
+            if part_docs[0] < docs[-1]:
+                ordered = False
+            offset = len(values)
+            docs.extend(part_docs)
+            weights.extend(part_weights)
+            values += part_values
+            ends.extend(end + offset for end in part_ends)
+        values = bytes(values)
+        if not ordered and not _ordered(docs):
+            docs, weights, values, ends = _in_document_order(docs, weights, values, ends)
+        yield fieldname, tbytes, docs, weights, values, None, ends
 
 
 def _field_lengths(lengths_reader, fieldname: str) -> list | None:
@@ -330,20 +531,21 @@ def _field_lengths(lengths_reader, fieldname: str) -> list | None:
             for b in (column[d] for d in range(lengths_reader.doc_count_all()))]
 
 
-def _encode_term(docs: array, weights: array, values: bytes, ends: array,
-                 lengths: list | None, blocklimit: int, fixedsize: int | None,
-                 compression: int, compress=zlib.compress) -> tuple[list, tuple]:
+def _encode_term(docs: Sequence[int], weights: Sequence[float], values: bytes | memoryview,
+                 starts: Sequence[int] | None, ends: Sequence[int], lengths: list | None,
+                 blocklimit: int, fixedsize: int | None, compression: int,
+                 compress=zlib.compress) -> tuple[list, tuple]:
     """One word's postings as Whoosh's W3 postings writer lays them out: its blocks, each
     (header bytes, data bytes), and the word's statistics, W3TermInfo's fields in its
     order (total weight, document frequency, minimum and maximum length, maximum weight,
     first and last document). Mirrors W3PostingsWriter.add_posting and ``_write_block``
     (with compat.py's small-block rule) and W3TermInfo.add_block, so the bytes are the
     same. With ``compress=_later`` the blocks to compress are left as they are, for
-    helpers to compress (write_terms)."""
+    helpers to compress (write_terms). The postings are in Postings' form."""
     count = len(docs)
     if count == 1:
-        return _encode_single(docs[0], weights[0], values, ends[0], lengths, fixedsize,
-                              compression, compress)
+        return _encode_single(docs[0], weights[0], values, 0 if starts is None else starts[0],
+                              ends[0], lengths, fixedsize, compression, compress)
     blocks = []
     term_weight = 0.0
     term_min_length = None
@@ -383,10 +585,15 @@ def _encode_term(docs: array, weights: array, values: bytes, ends: array,
             mini_values = None
         else:
             block_values = []
-            for end in ends[first:last]:
-                if end > start_value:
-                    block_values.append(values[start_value:end])
-                start_value = end
+            if starts is None:
+                for end in ends[first:last]:
+                    if end > start_value:
+                        block_values.append(values[start_value:end])
+                    start_value = end
+            else:
+                for start, end in zip(starts[first:last], ends[first:last], strict=True):
+                    if end > start:
+                        block_values.append(bytes(values[start:end]))
             if fixedsize is None or fixedsize < 0:
                 mini_values = tuple(block_values)
             else:
@@ -402,8 +609,8 @@ def _encode_term(docs: array, weights: array, values: bytes, ends: array,
                     docs[0], docs[-1])
 
 
-def _encode_single(docnum: int, weight: float, values: bytes, end: int,
-                   lengths: list | None, fixedsize: int | None,
+def _encode_single(docnum: int, weight: float, values: bytes | memoryview, start: int,
+                   end: int, lengths: list | None, fixedsize: int | None,
                    compression: int, compress=zlib.compress) -> tuple[list, tuple]:
     """_encode_term for a word with one posting, in fewer steps: most words of a small
     segment (in a 100-file update, 11,241 of 19,523) occur in one document."""
@@ -415,7 +622,7 @@ def _encode_single(docnum: int, weight: float, values: bytes, end: int,
     if fixedsize == 0:
         mini_values = None
     else:
-        block_values = [values[0:end]] if end > 0 else []
+        block_values = [bytes(values[start:end])] if end > start else []
         if fixedsize is None or fixedsize < 0:
             mini_values = tuple(block_values)
         else:
@@ -497,8 +704,8 @@ def write_terms(fieldwriter, schema, lengths_reader, terms: Iterable[Postings],
             encoded = []
             wanted = []
             size = 0
-            for _, tbytes, docs, weights, values, ends in group:
-                blocks, info = _encode_term(docs, weights, values, ends, lengths,
+            for _, tbytes, docs, weights, values, starts, ends in group:
+                blocks, info = _encode_term(docs, weights, values, starts, ends, lengths,
                                             blocklimit, fixedsize, level, compress)
                 if keep and len(docs) >= postings_arrays.MIN_DOCS:
                     wanted.append((len(encoded), tbytes, docs, weights))
@@ -563,7 +770,9 @@ class FrequentWords:
             last_docs = [docs[min(first + blocklimit, count) - 1]
                          for first in range(0, count, blocklimit)]
             try:
-                self.writer.add(fieldname, tbytes, little_endian(docs),
+                self.writer.add(fieldname, tbytes,
+                                little_endian(docs if isinstance(docs, array)
+                                              else array("I", docs)),
                                 little_endian(array("f", weights)), last_docs, offsets)
             except OSError as exc:
                 # Searches read these words from the segment instead; the arrays are
@@ -699,12 +908,18 @@ class TermPoolWriter(SegmentWriter):
             field = schema[fieldname]
 
             length = 0
-            if field.indexed:
+            if type(value) is InBatch:
+                # Its postings come with its batch (add_batch), weighted as analysed.
+                if self._field_boost(fields, fieldname, docboost) != 1.0:
+                    raise ValueError(f"{fieldname}: a boost cannot apply to postings "
+                                     "analysed in a batch")
+                length = value.length
+            elif field.indexed:
                 fieldboost = self._field_boost(fields, fieldname, docboost)
                 length = pool.add_document_field(fieldname, docnum, field.index(value),
                                                  fieldboost, field.scorable)
 
-            if field.separate_spelling():
+            if field.separate_spelling() and type(value) is not InBatch:
                 spellfield = field.spelling_fieldname(fieldname)
                 for word in field.spellable_words(value):
                     pool.add((spellfield, word.encode("utf-8"), 0, 1, None))
@@ -727,6 +942,14 @@ class TermPoolWriter(SegmentWriter):
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def add_batch(self, first: int, columns: dict[str, tuple], count: int) -> None:
+        """Add the text fields' postings of a batch of documents analysed in a worker
+        process (schema.BatchPostings' columns), whose documents were added, each with
+        its text fields given as InBatch, as numbers ``first`` to ``first + count - 1``."""
+        self._check_state()
+        for fieldname, field_columns in columns.items():
+            self.pool.add_batch(fieldname, first, field_columns, count)
 
     def _flush_segment(self) -> None:
         fieldwriter = self.fieldwriter

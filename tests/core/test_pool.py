@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
+import pickle
 import random
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from searchapp.core import pool as pool_module
 from searchapp.core import postings
 from searchapp.core.index import _read_for_index, bundled_seeds_dir
 from searchapp.core.pool import TermPool, TermPoolWriter
-from searchapp.core.schema import build_schema
+from searchapp.core.schema import BatchPostings, build_schema
 
 # Small enough that a writer over a few hundred documents writes several runs.
 TINY_POOL_MB = 0.05
@@ -143,6 +144,79 @@ def test_one_build_writes_what_whoosh_writes(tmp_path, corpus, analysed, limitmb
         assert runs == 0
     assert _contents(own_index) == _contents(whoosh_index)
     assert _segment_files(own_index) == _segment_files(whoosh_index)
+
+
+def _add_in_batches(index, documents: list[dict], limitmb: float, size: int = 16,
+                    added_of_last: int | None = None, **commit) -> int:
+    """Add documents as a parallel build does: a batch at a time, each analysed into a
+    BatchPostings and handed over (pickled, as from a worker process); of the last batch
+    only the first ``added_of_last`` documents are added, as when indexing is cancelled.
+    Returns how many runs the pool wrote."""
+    schema = index.schema
+    writer = TermPoolWriter(index, limitmb=limitmb)
+    batches = [documents[i:i + size] for i in range(0, len(documents), size)]
+    for number, batch in enumerate(batches):
+        analysed = BatchPostings()
+        prepared = [analysed.add_document(schema, values) for values in batch]
+        columns = pickle.loads(pickle.dumps(analysed.columns()))
+        if number == len(batches) - 1 and added_of_last is not None:
+            prepared = prepared[:added_of_last]
+        first = writer.docnum
+        for values in prepared:
+            writer.add_document(**values)
+        writer.add_batch(first, columns, len(prepared))
+    runs = len(writer.pool._runs)
+    writer.commit(**commit)
+    return runs
+
+
+@pytest.mark.parametrize("limitmb", [256, TINY_POOL_MB], ids=["in-memory", "spilled"])
+def test_postings_added_a_batch_at_a_time_write_what_whoosh_writes(tmp_path, corpus,
+                                                                  limitmb) -> None:
+    """The full build's workers send each batch's postings as arrays (BatchPostings)."""
+    documents = _values(corpus[0], analysed=False)
+    whoosh_index = _new_index(tmp_path / "whoosh")
+    own_index = _new_index(tmp_path / "own")
+    _add(whoosh_index, SegmentWriter, documents, 256, optimize=True)
+    runs = _add_in_batches(own_index, documents, limitmb, optimize=True)
+    assert (runs >= 3) if limitmb == TINY_POOL_MB else (runs == 0)
+    assert _contents(own_index) == _contents(whoosh_index)
+    assert _segment_files(own_index) == _segment_files(whoosh_index)
+
+
+def test_a_batch_cut_short_keeps_only_the_added_documents_postings(tmp_path,
+                                                                   corpus) -> None:
+    """Cancelling a build part way through a batch: the documents added are indexed with
+    their postings, and nothing of the others is."""
+    documents = _values(corpus[0], analysed=False)[:40]
+    whoosh_index = _new_index(tmp_path / "whoosh")
+    own_index = _new_index(tmp_path / "own")
+    _add(whoosh_index, SegmentWriter, documents[:37], 256, optimize=True)
+    _add_in_batches(own_index, documents, 256, size=16, added_of_last=5, optimize=True)
+    assert _contents(own_index) == _contents(whoosh_index)
+    assert _segment_files(own_index) == _segment_files(whoosh_index)
+
+
+@pytest.mark.parametrize("limitmb", [256, TINY_POOL_MB], ids=["in-memory", "spilled"])
+def test_batches_merged_with_existing_segments_write_what_whoosh_writes(
+        tmp_path, corpus, limitmb) -> None:
+    """A segment merged at commit sends its postings through the pool one at a time,
+    beside the batches' postings of the same fields."""
+    first = _values(corpus[0], analysed=False)
+    more = _values(corpus[1], analysed=False)
+    indexes = {}
+    for name in ("whoosh", "own"):
+        index = _new_index(tmp_path / name)
+        _add(index, SegmentWriter if name == "whoosh" else TermPoolWriter, first, 256,
+             merge=False)
+        if name == "whoosh":
+            _add(index, SegmentWriter, more, 256, optimize=True)
+        else:
+            _add_in_batches(index, more, limitmb, size=7, optimize=True)
+        assert len(index._segments()) == 1
+        indexes[name] = index
+    assert _contents(indexes["own"]) == _contents(indexes["whoosh"])
+    assert _segment_files(indexes["own"]) == _segment_files(indexes["whoosh"])
 
 
 class _CountingPool(concurrent.futures.ProcessPoolExecutor):
