@@ -394,3 +394,28 @@ def test_postings_out_of_document_order_come_back_sorted(tmp_path, limitmb) -> N
     pool.cleanup()
     assert list(tmp_path.iterdir()) == []
 
+
+
+@pytest.mark.parametrize("limitmb", [256, 0.04], ids=["in-memory", "spilled"])
+def test_batches_out_of_document_order_come_back_sorted(tmp_path, limitmb) -> None:
+    schema = build_schema()
+    words = _seed_words()
+    rng = random.Random(4)
+    expected = []
+    batches = []
+    for first in range(0, 60, 6):
+        analysed = BatchPostings()
+        for docnum in range(first, first + 6):
+            body = " ".join(rng.choices(words, k=rng.randint(1, 80)))
+            analysed.add_document(schema, {"body": body})
+            expected += [("body", tbytes, docnum, weight, value)
+                         for tbytes, _, weight, value in schema["body"].index(body)]
+        batches.append((first, analysed.columns()["body"]))
+    rng.shuffle(batches)
+    pool = TermPool(FileStorage(str(tmp_path)), limitmb=limitmb)
+    for first, columns in batches:
+        pool.add_batch("body", first, columns, 6)
+    assert (len(pool._runs) > 1) if limitmb != 256 else not pool._runs
+    assert list(pool.iter_postings()) == sorted(expected)
+    pool.cleanup()
+    assert list(tmp_path.iterdir()) == []
