@@ -72,9 +72,12 @@ INDEXED_SUFFIXES = frozenset(READERS)
 REPORT_FILE = "last-index-report.json"
 
 # A full build of this many files or more reads and analyses them in worker processes,
-# PARALLEL_BATCH files per task, one worker per core up to MAX_WORKERS.
+# PARALLEL_BATCH files per task, one worker per core up to MAX_WORKERS. A batch's postings
+# come back as a few arrays per field (schema.BatchPostings), and larger batches repeat
+# fewer words: 64 files rather than 16 took 0.6 s off the writer's 7 CPU s on the 6,258
+# real benchmark documents, for about 40 MB more in each worker.
 PARALLEL_MIN_FILES = 500
-PARALLEL_BATCH = 16
+PARALLEL_BATCH = 64
 MAX_WORKERS = 4
 
 # The full build's in-memory posting pool (core/pool.py), in MB: a sixteenth of the
