@@ -88,12 +88,9 @@ _TERM_INFO = struct.Struct(W3TermInfo._struct.format + "qi")
 # Field lengths as the byte they are stored as (the lengths of a segment are few).
 _length_byte = functools.lru_cache(maxsize=4096)(length_to_byte)
 
-# One word's postings: field, word, document numbers, weights, the values, and where each
-# posting's value starts and ends in them. With no starts, the values are the word's own,
-# laid end to end (each starts where the one before ends); with starts, they are a
-# buffer shared by many words (_BatchedField).
-Postings = tuple[str, bytes, Sequence[int], Sequence[float], bytes | memoryview,
-                 Sequence[int] | None, Sequence[int]]
+# One word's postings: field, word, document numbers, weights (arrays, or lists from a
+# batched store), the values laid end to end, and where each value ends.
+Postings = tuple[str, bytes, Sequence[int], Sequence[float], bytes, Sequence[int]]
 
 
 _EMPTY_DOCS = array("I")
@@ -126,19 +123,13 @@ def _ordered(docs: array) -> bool:
     return all(a <= b for a, b in zip(docs, itertools.islice(docs, 1, None), strict=False))
 
 
-def _contiguous(postings: Postings) -> tuple[array, array, bytes, array]:
-    """One word's documents, weights, values and value ends, with its values its own and
-    laid end to end (as runs on disk keep them)."""
-    _, _, docs, weights, values, starts, ends = postings
-    if not isinstance(docs, array):
-        docs = array("I", docs)
-    if not isinstance(weights, array):
-        weights = array("d", weights)
-    if starts is None:
-        return docs, weights, bytes(values), ends
-    pieces = [values[start:end] for start, end in zip(starts, ends, strict=True)]
-    return (docs, weights, b"".join(pieces),
-            array("I", itertools.accumulate(map(len, pieces))))
+def _as_arrays(postings: Postings) -> tuple[array, array, bytes, array]:
+    """One word's documents, weights, values and value ends, the numbers as arrays (as
+    runs on disk keep them)."""
+    _, _, docs, weights, values, ends = postings
+    return (docs if isinstance(docs, array) else array("I", docs),
+            weights if isinstance(weights, array) else array("d", weights), values,
+            ends if isinstance(ends, array) else array("I", ends))
 
 
 def _numpy():
@@ -261,39 +252,13 @@ class _BatchedField:
                    weights[start:end], starts[start:end], ends[start:end], values)
             first_word = last_word
 
-    def sorted_postings(self, fieldname: str) -> Iterator[Postings]:
-        """Every word's postings, in word order and each in document order (in Postings'
-        form, their values read from one shared buffer), emptying the store."""
-        values = None
-        for group in self._sorted_groups():
-            group_words, group_bounds, *columns, buffer = group
-            if values is None:
-                values = memoryview(buffer)
-            # Turned into Python numbers a group at a time, in one step each.
-            group_docs, group_weights, group_starts, group_ends = (
-                column.tolist() for column in columns)
-            group_bounds = group_bounds.tolist()
-            for number, word in enumerate(group_words):
-                a, b = group_bounds[number], group_bounds[number + 1]
-                if a == b:
-                    continue  # its postings were left out of a batch cut short
-                postings = (fieldname, word, group_docs[a:b], group_weights[a:b], values,
-                            group_starts[a:b], group_ends[a:b])
-                if not self.ordered and not _ordered(postings[2]):
-                    in_order = _in_document_order(*_contiguous(postings))
-                    postings = (fieldname, word, *in_order[:3], None, in_order[3])
-                yield postings
-
-    def write_run(self, fieldname: str, write) -> None:
-        """Write every word's postings as records of a run (TermPool._spill), emptying the
-        store. Each group's values are put in word order with numpy, not a posting at a
-        time: spilling the 6,258 real benchmark documents' postings four times took the
-        writer 1.8 s a posting at a time."""
+    def _word_groups(self) -> Iterator[tuple]:
+        """_sorted_groups with each group's values put in word order, laid end to end (one
+        numpy gather per group): (the group's words, where each word's postings start
+        and the last ends, where each word's values start and the last ends, and its
+        documents, weights and value ends counted from the word's first value as numpy
+        arrays, then the values)."""
         np = _numpy()
-        if not self.ordered:
-            for postings in self.sorted_postings(fieldname):
-                _write_record(write, postings)
-            return
         source = None
         for group in self._sorted_groups():
             group_words, group_bounds, documents, weights, starts, ends, buffer = group
@@ -302,13 +267,43 @@ class _BatchedField:
             lengths = ends - starts
             group_values = _gathered(source, starts, lengths)
             placed_ends = np.cumsum(lengths)
-            # Each word's value ends, counted from its own first value.
             word_starts = np.concatenate(([0], placed_ends))[group_bounds[:-1]]
             word_ends = (placed_ends - np.repeat(word_starts, np.diff(group_bounds))
                          ).astype(np.uint32)
-            documents = documents.astype(np.uint32, copy=False)
-            bounds = group_bounds.tolist()
-            value_bounds = np.concatenate((word_starts, placed_ends[-1:])).tolist()
+            yield (group_words, group_bounds.tolist(),
+                   np.concatenate((word_starts, placed_ends[-1:])).tolist(),
+                   documents, weights, word_ends, group_values)
+
+    def sorted_postings(self, fieldname: str) -> Iterator[Postings]:
+        """Every word's postings, in word order and each in document order, emptying the
+        store."""
+        for group in self._word_groups():
+            group_words, bounds, value_bounds, *columns, group_values = group
+            # Turned into Python numbers a group at a time, in one step each.
+            group_docs, group_weights, group_ends = (column.tolist() for column in columns)
+            for number, word in enumerate(group_words):
+                a, b = bounds[number], bounds[number + 1]
+                if a == b:
+                    continue  # its postings were left out of a batch cut short
+                postings = (fieldname, word, group_docs[a:b], group_weights[a:b],
+                            group_values[value_bounds[number]:value_bounds[number + 1]],
+                            group_ends[a:b])
+                if not self.ordered and not _ordered(postings[2]):
+                    postings = (fieldname, word,
+                                *_in_document_order(*_as_arrays(postings)))
+                yield postings
+
+    def write_run(self, fieldname: str, write) -> None:
+        """Write every word's postings as records of a run (TermPool._spill), emptying the
+        store, with each group's columns cut into words as bytes: spilling the 6,258 real
+        benchmark documents' postings four times took the writer 1.8 s when it took
+        them apart a posting at a time."""
+        if not self.ordered:
+            for postings in self.sorted_postings(fieldname):
+                _write_record(write, postings)
+            return
+        for group in self._word_groups():
+            group_words, bounds, value_bounds, documents, weights, ends, group_values = group
             records = []
             for number, word in enumerate(group_words):
                 a, b = bounds[number], bounds[number + 1]
@@ -318,7 +313,7 @@ class _BatchedField:
                                         weights[a:b].tobytes(),
                                         group_values[value_bounds[number]:
                                                      value_bounds[number + 1]],
-                                        word_ends[a:b].tobytes()))
+                                        ends[a:b].tobytes()))
                 records += (_RECORD_LENGTH.pack(len(record)), record)
             write(b"".join(records))
 
@@ -349,7 +344,7 @@ def _gathered(source, starts, lengths) -> bytes:
 
 def _write_record(write, postings: Postings) -> None:
     """One word's postings as a record of a run on disk."""
-    docs, weights, values, ends = _contiguous(postings)
+    docs, weights, values, ends = _as_arrays(postings)
     record = marshal.dumps((postings[0], postings[1], docs.tobytes(), weights.tobytes(),
                             values, ends.tobytes()))
     write(_RECORD_LENGTH.pack(len(record)))
@@ -499,7 +494,7 @@ class TermPool:
                                                     and not _ordered(docs)):
                 docs, weights, values, ends = _in_document_order(docs, weights, values,
                                                                  ends)
-            yield fieldname, tbytes, docs, weights, values, None, ends
+            yield fieldname, tbytes, docs, weights, values, ends
 
     def _spill(self) -> None:
         path = f"{random_name()}.run"
@@ -534,7 +529,7 @@ class TermPool:
                 weights_array.frombytes(weights)
                 ends_array = array("I")
                 ends_array.frombytes(ends)
-                yield fieldname, tbytes, docs_array, weights_array, values, None, ends_array
+                yield fieldname, tbytes, docs_array, weights_array, values, ends_array
         finally:
             handle.close()
             self.tempstore.delete_file(path)
@@ -560,12 +555,11 @@ class TermPool:
     def iter_postings(self) -> Iterator[tuple]:
         """Every posting, (fieldname, word bytes, docnum, weight, value bytes), sorted by
         field, word and document, as Whoosh's field writers take them."""
-        for postings in self.iter_terms():
-            fieldname, tbytes, docs, weights, values, starts, ends = postings
-            if starts is None:
-                starts = [0, *ends[:-1]]
-            for docnum, weight, start, end in zip(docs, weights, starts, ends, strict=True):
-                yield fieldname, tbytes, docnum, weight, bytes(values[start:end])
+        for fieldname, tbytes, docs, weights, values, ends in self.iter_terms():
+            start = 0
+            for docnum, weight, end in zip(docs, weights, ends, strict=True):
+                yield fieldname, tbytes, docnum, weight, values[start:end]
+                start = end
 
     def cleanup(self) -> None:
         """Forget the postings and delete any runs left on disk."""
@@ -593,12 +587,12 @@ def _merged(sources: list[Iterator[Postings]]) -> Iterator[Postings]:
         if not rest:
             yield first
             continue
-        docs, weights, first_values, first_ends = _contiguous(first)
+        docs, weights, first_values, first_ends = _as_arrays(first)
         docs, weights = array("I", docs), array("d", weights)
         values, ends = bytearray(first_values), array("I", first_ends)
         ordered = True
         for part in rest:
-            part_docs, part_weights, part_values, part_ends = _contiguous(part)
+            part_docs, part_weights, part_values, part_ends = _as_arrays(part)
             if part_docs[0] < docs[-1]:
                 ordered = False
             offset = len(values)
@@ -609,7 +603,7 @@ def _merged(sources: list[Iterator[Postings]]) -> Iterator[Postings]:
         values = bytes(values)
         if not ordered and not _ordered(docs):
             docs, weights, values, ends = _in_document_order(docs, weights, values, ends)
-        yield fieldname, tbytes, docs, weights, values, None, ends
+        yield fieldname, tbytes, docs, weights, values, ends
 
 
 def _field_lengths(lengths_reader, fieldname: str) -> list | None:
@@ -625,9 +619,9 @@ def _field_lengths(lengths_reader, fieldname: str) -> list | None:
             for b in (column[d] for d in range(lengths_reader.doc_count_all()))]
 
 
-def _encode_term(docs: Sequence[int], weights: Sequence[float], values: bytes | memoryview,
-                 starts: Sequence[int] | None, ends: Sequence[int], lengths: list | None,
-                 blocklimit: int, fixedsize: int | None, compression: int,
+def _encode_term(docs: Sequence[int], weights: Sequence[float], values: bytes,
+                 ends: Sequence[int], lengths: list | None, blocklimit: int,
+                 fixedsize: int | None, compression: int,
                  compress=zlib.compress) -> tuple[list, tuple]:
     """One word's postings as Whoosh's W3 postings writer lays them out: its blocks, each
     (header bytes, data bytes), and the word's statistics, W3TermInfo's fields in its
@@ -638,8 +632,8 @@ def _encode_term(docs: Sequence[int], weights: Sequence[float], values: bytes | 
     helpers to compress (write_terms). The postings are in Postings' form."""
     count = len(docs)
     if count == 1:
-        return _encode_single(docs[0], weights[0], values, 0 if starts is None else starts[0],
-                              ends[0], lengths, fixedsize, compression, compress)
+        return _encode_single(docs[0], weights[0], values, ends[0], lengths, fixedsize,
+                              compression, compress)
     blocks = []
     term_weight = 0.0
     term_min_length = None
@@ -679,15 +673,10 @@ def _encode_term(docs: Sequence[int], weights: Sequence[float], values: bytes | 
             mini_values = None
         else:
             block_values = []
-            if starts is None:
-                for end in ends[first:last]:
-                    if end > start_value:
-                        block_values.append(values[start_value:end])
-                    start_value = end
-            else:
-                for start, end in zip(starts[first:last], ends[first:last], strict=True):
-                    if end > start:
-                        block_values.append(bytes(values[start:end]))
+            for end in ends[first:last]:
+                if end > start_value:
+                    block_values.append(values[start_value:end])
+                start_value = end
             if fixedsize is None or fixedsize < 0:
                 mini_values = tuple(block_values)
             else:
@@ -703,8 +692,8 @@ def _encode_term(docs: Sequence[int], weights: Sequence[float], values: bytes | 
                     docs[0], docs[-1])
 
 
-def _encode_single(docnum: int, weight: float, values: bytes | memoryview, start: int,
-                   end: int, lengths: list | None, fixedsize: int | None,
+def _encode_single(docnum: int, weight: float, values: bytes, end: int,
+                   lengths: list | None, fixedsize: int | None,
                    compression: int, compress=zlib.compress) -> tuple[list, tuple]:
     """_encode_term for a word with one posting, in fewer steps: most words of a small
     segment (in a 100-file update, 11,241 of 19,523) occur in one document."""
@@ -716,7 +705,7 @@ def _encode_single(docnum: int, weight: float, values: bytes | memoryview, start
     if fixedsize == 0:
         mini_values = None
     else:
-        block_values = [bytes(values[start:end])] if end > start else []
+        block_values = [values[0:end]] if end > 0 else []
         if fixedsize is None or fixedsize < 0:
             mini_values = tuple(block_values)
         else:
@@ -798,8 +787,8 @@ def write_terms(fieldwriter, schema, lengths_reader, terms: Iterable[Postings],
             encoded = []
             wanted = []
             size = 0
-            for _, tbytes, docs, weights, values, starts, ends in group:
-                blocks, info = _encode_term(docs, weights, values, starts, ends, lengths,
+            for _, tbytes, docs, weights, values, ends in group:
+                blocks, info = _encode_term(docs, weights, values, ends, lengths,
                                             blocklimit, fixedsize, level, compress)
                 if keep and len(docs) >= postings_arrays.MIN_DOCS:
                     wanted.append((len(encoded), tbytes, docs, weights))
