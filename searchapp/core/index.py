@@ -82,9 +82,10 @@ MAX_WORKERS = 4
 
 # The full build's in-memory posting pool (core/pool.py), in MB: a sixteenth of the
 # machine's memory, between 256 and 1,024. Past it, the pool writes a run of postings to
-# disk and merges the runs at commit. With 1,024 MB the writer's peak was 336 MB for
-# 6,258 documents (the pool never filled) and 1.67 GB for 100,000 (Whoosh's own pool,
-# which counted postings far larger, peaked at 709 MB and 3.0 GB).
+# disk and merges the runs at commit. With 1,024 MB the writer's peak was 287 MB for
+# 6,258 documents (the pool never filled) and 1.05 GB for 100,000, which filled it three
+# times (bench/RESULTS.md; Whoosh's own pool, which counted postings far larger, peaked
+# at 709 MB and 3.0 GB).
 BUILD_MEMORY_MB = (256, 1024)
 
 
