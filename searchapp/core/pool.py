@@ -542,11 +542,6 @@ class TermPool:
         if not self._runs:
             yield from self._sorted_in_memory()
             return
-        if self._batched:
-            # The rest goes to a run too, which is written with numpy a group of words
-            # at a time: joined with the runs, it would be taken apart a posting at a
-            # time (_contiguous).
-            self._spill()
         sources = [self._read_run(path) for path in self._runs]
         self._runs = []
         sources.append(self._sorted_in_memory())
