@@ -1,6 +1,6 @@
 """The analysis floor: CPU seconds to read and analyse files exactly as a full build's
 workers do (_read_for_index(analyse=True)), in this one process, split into reading
-(read_document + digest + field values) and analysis (pre_analyse).
+(read_document + digest + field values) and analysis (schema.BatchPostings, as the build's workers analyse).
 
     PYTHONPATH=. python bench/experiments/build_floor.py CORPUS_DIR [--every N]
 """
@@ -33,16 +33,17 @@ schema = idx._worker_schema()
 
 read_cpu = ana_cpu = 0.0
 postings = 0
-orig = sch.pre_analyse
 w0 = time.perf_counter()
 c_all = cpu()
 for name in sample:
     c0 = cpu()
-    out = idx._read_for_index("bench", os.path.join(args.corpus, name), analyse=False)
+    out = idx._read_for_index("bench", os.path.join(args.corpus, name))
     c1 = cpu()
     if out[0] == "ok":
-        values = sch.pre_analyse(schema, out[3])
-        postings += sum(len(v.items) for v in values.values() if isinstance(v, sch.PreAnalyzed))
+        # Analysed as a worker does, into a batch (here of one document).
+        batch = sch.BatchPostings()
+        batch.add_document(schema, out[3])
+        postings += sum(len(field.word_numbers) for field in batch.fields.values())
     c2 = cpu()
     read_cpu += c1 - c0
     ana_cpu += c2 - c1

@@ -7,9 +7,10 @@ The first run reads and analyses CORPUS's files (two processes, as the build's w
 do) and keeps what they hand over in CACHE; later runs replay only the writer: adding the
 documents to a fresh index with a LIMITMB pool, then the commit (which compresses here,
 with no helper processes). ``--mode documents`` replays the hand-off before the seventh
-session, each document's postings as a list of tuples (still what a single document
-analysed elsewhere gives, schema.pre_analyse); ``batches`` the build's, a batch's
-postings as arrays per field (schema.BatchPostings). Prints one line of timings.
+session: each document's text fields as lists of (word, frequency, weight, value)
+tuples, which the writer added to its pool a posting at a time (TermPool.
+add_document_field); ``batches`` the build's, a batch's postings as arrays per field
+(schema.BatchPostings). Prints one line of timings.
 """
 import argparse
 import concurrent.futures
@@ -26,10 +27,39 @@ sys.path.insert(0, os.environ.get("CODE", "."))
 
 from searchapp.core import index as idx  # noqa: E402
 from searchapp.core import pool as P  # noqa: E402
+from searchapp.core.schema import ANALYSED_FIELDS, InBatch  # noqa: E402
 
 
 def _documents(batch):
-    return [idx._read_for_index(c, f, analyse=True) for c, f in batch], None
+    """A batch as the workers handed it over before: each text field analysed into a list
+    of postings, its text passed on to be stored."""
+    schema = idx._worker_schema()
+    outcomes = []
+    for collection, path in batch:
+        outcome = idx._read_for_index(collection, path)
+        if outcome[0] == "ok":
+            values = dict(outcome[3])
+            for name in ANALYSED_FIELDS:
+                if values.get(name) is not None:
+                    if schema[name].stored:
+                        values[f"_stored_{name}"] = values[name]
+                    values[name] = list(schema[name].index(values[name]))
+            outcome = (*outcome[:3], values)
+        outcomes.append(outcome)
+    return outcomes, None
+
+
+def _add_document(writer, values):
+    """add_document as it was for a document whose text fields came as lists of postings:
+    each list added to the pool a posting at a time."""
+    values = dict(values)
+    for name in ANALYSED_FIELDS:
+        items = values.get(name)
+        if isinstance(items, list):
+            field = writer.schema[name]
+            values[name] = InBatch(writer.pool.add_document_field(
+                name, writer.docnum, items, 1.0, field.scorable))
+    writer.add_document(**values)
 
 
 def main():
@@ -86,7 +116,7 @@ def main():
         first = writer.docnum
         for outcome in outcomes:
             if outcome[0] == "ok":
-                writer.add_document(**outcome[3])
+                _add_document(writer, outcome[3])
         if columns:
             writer.add_batch(first, columns, writer.docnum - first)
     adding = time.process_time() - started

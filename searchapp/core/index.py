@@ -58,7 +58,6 @@ from searchapp.core.schema import (
     TOKEN_PATTERN,
     BatchPostings,
     build_schema,
-    pre_analyse,
     weighting,
 )
 
@@ -333,11 +332,10 @@ def _document_values(document: Document, collection: str, size: int, mtime: int,
     }
 
 
-def _read_for_index(collection: str, path_text: str, analyse: bool = False,
+def _read_for_index(collection: str, path_text: str,
                     batch: BatchPostings | None = None) -> tuple:
     """Read one file into field values: ("ok", path, digest, values) or ("failed", path,
-    reason). With ``analyse``, the text fields come already analysed; with ``batch``,
-    their postings go into the batch (worker processes)."""
+    reason). With ``batch`` (worker processes), the text fields are analysed into it."""
     path = Path(path_text)
     try:
         info = path.stat()
@@ -354,8 +352,6 @@ def _read_for_index(collection: str, path_text: str, analyse: bool = False,
     values = _document_values(document, collection, info.st_size, info.st_mtime_ns, digest)
     if batch is not None:
         values = batch.add_document(_worker_schema(), values)
-    elif analyse:
-        values = pre_analyse(_worker_schema(), values)
     return ("ok", path_text, digest, values)
 
 

@@ -198,20 +198,8 @@ STOP_WORDS = frozenset(
 STOP_STEMS = _stems(" ".join(STOP_WORDS))
 
 
-class PreAnalyzed:
-    """The postings of one field value, produced by analysis in another process (the full
-    build analyses documents on every core; the single writer only adds the postings)."""
-
-    __slots__ = ("items",)
-
-    def __init__(self, items: list) -> None:
-        self.items = items
-
-
-class _AcceptsPreAnalyzed:
+class _AnalysedInOnePass:
     def index(self, value, **kwargs):
-        if isinstance(value, PreAnalyzed):
-            return iter(value.items)
         if type(value) is str and not kwargs:
             # The analysers above do a field's whole analysis in one pass, for the two
             # formats our fields use.
@@ -241,12 +229,12 @@ class TextColumn(_ColumnOnly, fields.ID):
     """A short text kept as a sortable column only."""
 
 
-class TextField(_AcceptsPreAnalyzed, fields.TEXT):
-    """Whoosh's TEXT, also accepting postings analysed elsewhere."""
+class TextField(_AnalysedInOnePass, fields.TEXT):
+    """Whoosh's TEXT, its text analysed in one pass (StemmingAnalyzer.index_characters)."""
 
 
-class WordsField(_AcceptsPreAnalyzed, fields.FieldType):
-    """A plain Whoosh field type, also accepting postings analysed elsewhere."""
+class WordsField(_AnalysedInOnePass, fields.FieldType):
+    """A plain Whoosh field type, its text analysed in one pass (PlainAnalyzer.index_words)."""
 
 
 ANALYSED_FIELDS = ("title", "body", "spell")
@@ -337,19 +325,6 @@ class BatchPostings:
     def columns(self) -> dict[str, tuple]:
         return {name: batch.columns() for name, batch in self.fields.items()}
 
-
-def pre_analyse(schema: fields.Schema, values: dict) -> dict:
-    """Field values for add_document with the text fields analysed here, their stored text
-    passed on as Whoosh's ``_stored_<field>`` values."""
-    prepared = dict(values)
-    for name in ANALYSED_FIELDS:
-        value = values.get(name)
-        if value is None:
-            continue
-        prepared[name] = PreAnalyzed(list(schema[name].index(value)))
-        if schema[name].stored:
-            prepared[f"_stored_{name}"] = value
-    return prepared
 
 
 def build_schema() -> fields.Schema:

@@ -57,10 +57,10 @@ def compressed_as_whoosh(monkeypatch):
     monkeypatch.setattr(pool_module, "UNCOMPRESSED_SEGMENT_DOCS", 0)
 
 
-def _values(paths: list[Path], analysed: bool) -> list[dict]:
+def _values(paths: list[Path]) -> list[dict]:
     values = []
     for path in paths:
-        outcome = _read_for_index("docs", str(path), analyse=analysed)
+        outcome = _read_for_index("docs", str(path))
         assert outcome[0] == "ok"
         values.append(outcome[3])
     return values
@@ -129,11 +129,10 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], list[P
                                                                         seed=2)
 
 
-@pytest.mark.parametrize("analysed", [True, False], ids=["pre-analysed", "analysed"])
 @pytest.mark.parametrize("limitmb", [256, TINY_POOL_MB], ids=["in-memory", "spilled"])
-def test_one_build_writes_what_whoosh_writes(tmp_path, corpus, analysed, limitmb) -> None:
+def test_one_build_writes_what_whoosh_writes(tmp_path, corpus, limitmb) -> None:
     """A build's segment, from postings in memory or from runs on disk."""
-    documents = _values(corpus[0], analysed)
+    documents = _values(corpus[0])
     whoosh_index = _new_index(tmp_path / "whoosh")
     own_index = _new_index(tmp_path / "own")
     _add(whoosh_index, SegmentWriter, documents, limitmb, optimize=True)
@@ -174,7 +173,7 @@ def _add_in_batches(index, documents: list[dict], limitmb: float, size: int = 16
 def test_postings_added_a_batch_at_a_time_write_what_whoosh_writes(tmp_path, corpus,
                                                                   limitmb) -> None:
     """The full build's workers send each batch's postings as arrays (BatchPostings)."""
-    documents = _values(corpus[0], analysed=False)
+    documents = _values(corpus[0])
     whoosh_index = _new_index(tmp_path / "whoosh")
     own_index = _new_index(tmp_path / "own")
     _add(whoosh_index, SegmentWriter, documents, 256, optimize=True)
@@ -188,7 +187,7 @@ def test_a_batch_cut_short_keeps_only_the_added_documents_postings(tmp_path,
                                                                    corpus) -> None:
     """Cancelling a build part way through a batch: the documents added are indexed with
     their postings, and nothing of the others is."""
-    documents = _values(corpus[0], analysed=False)[:40]
+    documents = _values(corpus[0])[:40]
     whoosh_index = _new_index(tmp_path / "whoosh")
     own_index = _new_index(tmp_path / "own")
     _add(whoosh_index, SegmentWriter, documents[:37], 256, optimize=True)
@@ -202,8 +201,8 @@ def test_batches_merged_with_existing_segments_write_what_whoosh_writes(
         tmp_path, corpus, limitmb) -> None:
     """A segment merged at commit sends its postings through the pool one at a time,
     beside the batches' postings of the same fields."""
-    first = _values(corpus[0], analysed=False)
-    more = _values(corpus[1], analysed=False)
+    first = _values(corpus[0])
+    more = _values(corpus[1])
     indexes = {}
     for name in ("whoosh", "own"):
         index = _new_index(tmp_path / name)
@@ -246,7 +245,7 @@ class _StoppedHelpers(concurrent.futures.Executor):
 def test_blocks_compressed_by_helpers_are_the_same_bytes(tmp_path, corpus, helpers) -> None:
     """A full build's commit has the worker processes compress postings blocks; if they
     stopped, the writer compresses them itself. Either way the segment is Whoosh's."""
-    documents = _values(corpus[0], analysed=True)
+    documents = _values(corpus[0])
     whoosh_index = _new_index(tmp_path / "whoosh")
     own_index = _new_index(tmp_path / "own")
     _add(whoosh_index, SegmentWriter, documents, 256, optimize=True)
@@ -268,8 +267,8 @@ def test_commits_that_merge_segments_write_what_whoosh_writes(tmp_path, corpus,
                                                               limitmb) -> None:
     """Updates: segments left side by side, then merged with new and deleted documents,
     which sends existing segments' postings through the pool word by word."""
-    first = _values(corpus[0], analysed=True)
-    more = _values(corpus[1], analysed=False)
+    first = _values(corpus[0])
+    more = _values(corpus[1])
     deleted = tuple(values["path"] for values in first[10:40])
     indexes = {}
     for name, writer_class in (("whoosh", SegmentWriter), ("own", TermPoolWriter)):
@@ -309,7 +308,7 @@ def test_commit_writes_the_postings_arrays_the_segment_gives(tmp_path, corpus,
                                                              helpers) -> None:
     """The frequent words' arrays written as the commit writes their postings equal those
     read back from the segment afterwards."""
-    documents = _values(corpus[0], analysed=True)
+    documents = _values(corpus[0])
     index = _new_index(tmp_path / "own")
     if helpers is None:
         _add(index, TermPoolWriter, documents, 256, optimize=True)
@@ -330,7 +329,7 @@ def test_commit_writes_the_postings_arrays_the_segment_gives(tmp_path, corpus,
 
 def test_a_commit_that_fails_leaves_no_unfinished_arrays(tmp_path, corpus,
                                                          monkeypatch) -> None:
-    documents = _values(corpus[0], analysed=True)
+    documents = _values(corpus[0])
     index = _new_index(tmp_path / "own")
     writer = TermPoolWriter(index, limitmb=256)
     for values in documents:
@@ -362,7 +361,7 @@ def _block_levels(index) -> set[int]:
 def test_small_segments_are_stored_uncompressed_and_read_the_same(tmp_path, corpus,
                                                                   monkeypatch) -> None:
     """An update's segment: zlib would cost more time than the few bytes it saves."""
-    documents = _values(corpus[1], analysed=True)
+    documents = _values(corpus[1])
     whoosh_index = _new_index(tmp_path / "whoosh")
     own_index = _new_index(tmp_path / "own")
     _add(whoosh_index, SegmentWriter, documents, 256)
