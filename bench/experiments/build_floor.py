@@ -1,6 +1,6 @@
 """The analysis floor: CPU seconds to read and analyse files exactly as a full build's
-workers do (_read_for_index(analyse=True)), in this one process, split into reading
-(read_document + digest + field values) and analysis (schema.BatchPostings, as the build's workers analyse).
+workers do, in this one process, split into reading (read_document + digest + field
+values) and analysis (into a schema.BatchPostings, as the workers analyse).
 
     PYTHONPATH=. python bench/experiments/build_floor.py CORPUS_DIR [--every N]
 """
