@@ -10,7 +10,7 @@ with no helper processes). ``--mode documents`` replays the hand-off before the 
 session: each document's text fields as lists of (word, frequency, weight, value)
 tuples, which the writer added to its pool a posting at a time (TermPool.
 add_document_field); ``batches`` the build's, a batch's postings as arrays per field
-(schema.BatchPostings). Prints one line of timings.
+(batch.BatchPostings). Prints one line of timings.
 """
 import argparse
 import concurrent.futures

@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
@@ -56,10 +57,12 @@ from searchapp.core.quotes import extract_quote_spans
 from searchapp.core.schema import (
     SCHEMA_VERSION,
     TOKEN_PATTERN,
-    BatchPostings,
     build_schema,
     weighting,
 )
+
+if TYPE_CHECKING:
+    from searchapp.core.batch import BatchPostings
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +75,7 @@ REPORT_FILE = "last-index-report.json"
 
 # A full build of this many files or more reads and analyses them in worker processes,
 # PARALLEL_BATCH files per task, one worker per core up to MAX_WORKERS. A batch's postings
-# come back as a few arrays per field (schema.BatchPostings), and larger batches repeat
+# come back as a few arrays per field (batch.BatchPostings), and larger batches repeat
 # fewer words: 64 files rather than 16 took 0.6 s off the writer's 7 CPU s on the 6,258
 # real benchmark documents, for about 40 MB more in each worker.
 PARALLEL_MIN_FILES = 500
@@ -313,13 +316,15 @@ def _abandon(writer) -> None:
 
 
 def _document_values(document: Document, collection: str, size: int, mtime: int,
-                     digest: str) -> dict:
-    """The field values of one document, as add_document takes them."""
+                     digest: str, spell: bool = True) -> dict:
+    """The field values of one document, as add_document takes them; without the spelling
+    field's words when they are taken from the analysis of the title and body instead
+    (batch.BatchPostings)."""
     return {
         "path": document.path,
         "title": document.title,
         "body": document.body,
-        "spell": _distinct_words(f"{document.title}\n{document.body}"),
+        **({"spell": _distinct_words(f"{document.title}\n{document.body}")} if spell else {}),
         "date": _as_datetime(document.date),
         "dated": 1 if document.date else 0,
         "collection": collection,
@@ -349,9 +354,10 @@ def _read_for_index(collection: str, path_text: str,
         return ("failed", path_text, str(exc).removeprefix(f"{path}: "))
     except OSError as exc:
         return ("failed", path_text, f"cannot be read ({exc.strerror})")
-    values = _document_values(document, collection, info.st_size, info.st_mtime_ns, digest)
+    values = _document_values(document, collection, info.st_size, info.st_mtime_ns, digest,
+                              spell=batch is None)
     if batch is not None:
-        values = batch.add_document(_worker_schema(), values)
+        values = batch.add_document(values)
     return ("ok", path_text, digest, values)
 
 
@@ -364,7 +370,9 @@ def _read_batch_for_index(batch: list[tuple[str, str]]) -> tuple[list[tuple], di
     """Run in a worker process: read and analyse a batch of files. Returns each file's
     outcome, and the text fields' postings of those read (BatchPostings' columns), their
     documents numbered in the order of the outcomes, from 0."""
-    postings = BatchPostings()
+    from searchapp.core.batch import BatchPostings  # numpy: worker processes only
+
+    postings = BatchPostings(_worker_schema())
     outcomes = [_read_for_index(collection, path, batch=postings)
                 for collection, path in batch]
     return outcomes, postings.columns()

@@ -12,7 +12,7 @@ writer would build them (tests/core/test_pool.py compares the two), so the index
 one Whoosh would have written.
 
 A full build's worker processes hand over the text fields' postings a batch of
-documents at a time, as a few arrays per field (schema.BatchPostings). Those are kept as
+documents at a time, as a few arrays per field (batch.BatchPostings). Those are kept as
 they come, in document order, and sorted by word with numpy when read back
 (_BatchedField): the writer does no Python work per posting until it encodes them.
 """
@@ -158,7 +158,7 @@ class _BatchedField:
         self.ordered = True
 
     def add(self, first: int, columns: tuple, count: int) -> int:
-        """Add a batch's postings of this field (schema.BatchPostings' columns), its
+        """Add a batch's postings of this field (batch.BatchPostings' columns), its
         documents numbered from ``first``. Only the postings of its first ``count``
         documents are kept: fewer were added when indexing was cancelled part way.
         Returns what they cost in memory, by the estimates above."""
@@ -445,7 +445,7 @@ class TermPool:
 
     def add_batch(self, fieldname: str, first: int, columns: tuple, count: int) -> None:
         """Add the postings of one field of a batch of documents, as a worker process
-        analysed them (schema.BatchPostings' columns), the documents numbered from
+        analysed them (batch.BatchPostings' columns), the documents numbered from
         ``first``; only those of its first ``count`` documents are kept."""
         store = self._batched.get(fieldname)
         if store is None:
@@ -1023,7 +1023,7 @@ class TermPoolWriter(SegmentWriter):
 
     def add_batch(self, first: int, columns: dict[str, tuple], count: int) -> None:
         """Add the text fields' postings of a batch of documents analysed in a worker
-        process (schema.BatchPostings' columns), whose documents were added, each with
+        process (batch.BatchPostings' columns), whose documents were added, each with
         its text fields given as InBatch, as numbers ``first`` to ``first + count - 1``."""
         self._check_state()
         for fieldname, field_columns in columns.items():

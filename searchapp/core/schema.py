@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import functools
-import itertools
 import math
 import re
 import unicodedata
-from array import array
 from collections.abc import Iterator
 from pickle import dumps
 
@@ -54,8 +52,10 @@ def weighting() -> scoring.WeightingModel:
 # A word is a run of letters or digits (with any combining accents that follow them),
 # possibly joined by apostrophes: "didn’t", "Baldwin’s", "rock’n’roll". Hyphens and other
 # punctuation separate words, so "hour-long" is indexed as "hour" "long" and found either way.
+# (A letter followed by letters and marks: the same words as "(?:\w[marks]*)+", which
+# took half as long again to find.)
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-_WORD = rf"(?:\w[{_MARKS}]*)+"
+_WORD = rf"\w[\w{_MARKS}]*"
 TOKEN_PATTERN = rf"{_WORD}(?:['\u2019\u02bc]{_WORD})*"
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'"})
@@ -241,90 +241,13 @@ ANALYSED_FIELDS = ("title", "body", "spell")
 
 
 class InBatch:
-    """A text field of a document whose postings travel with its batch (BatchPostings):
+    """A text field of a document whose postings travel with its batch (batch.BatchPostings):
     only the field's length is left with the document, for its stored lengths."""
 
     __slots__ = ("length",)
 
     def __init__(self, length: int) -> None:
         self.length = length
-
-
-class _FieldBatch:
-    """One field's postings over a batch of documents, in the order they were analysed:
-    each posting's word (as a number, the same for the same word within the batch),
-    document (numbered from 0 within the batch), weight and value."""
-
-    __slots__ = ("vocabulary", "numbers", "word_numbers", "documents", "weights", "values")
-
-    def __init__(self) -> None:
-        self.vocabulary: dict[bytes, int] = {}
-        # Numbers are handed out by position, so they are unique but not consecutive.
-        self.numbers = itertools.count()
-        self.word_numbers = array("I")
-        self.documents = array("I")
-        self.weights = array("d")
-        self.values: list[bytes] = []
-
-    def add(self, document: int, items: list[tuple]) -> int:
-        """Add one document's postings, as ``field.index()`` gives them: (word bytes,
-        frequency, weight, value bytes). Returns the sum of the frequencies."""
-        words, frequencies, weights, values = zip(*items, strict=True)
-        self.word_numbers.extend(map(self.vocabulary.setdefault, words, self.numbers))
-        self.documents.extend(itertools.repeat(document, len(words)))
-        self.weights.extend(weights)
-        self.values += values
-        return sum(frequencies)
-
-    def columns(self) -> tuple:
-        """(words, their numbers, each posting's word number, document, weight, value
-        length, then the values end to end): a few objects to pickle, however many
-        postings. Arrays are in this machine's byte order (the writer is on it too)."""
-        return (list(self.vocabulary), array("I", self.vocabulary.values()).tobytes(),
-                self.word_numbers.tobytes(), self.documents.tobytes(),
-                self.weights.tobytes(), array("I", map(len, self.values)).tobytes(),
-                b"".join(self.values))
-
-
-class BatchPostings:
-    """The text fields' postings of a batch of documents analysed in a worker process, kept
-    as a few arrays per field rather than a tuple per posting. The single writer adds
-    them a batch at a time with numpy (TermPool.add_batch) where it added each posting
-    in Python: on the 6,258 real benchmark documents (2.6 million postings), the writer's
-    adding went from 5.5-6.4 to 1.6-1.7 CPU s, unpickling included, most of what is left
-    being the documents' stored fields (bench/experiments/writer_replay.py)."""
-
-    def __init__(self) -> None:
-        self.fields: dict[str, _FieldBatch] = {}
-        self.documents = 0
-
-    def add_document(self, schema: fields.Schema, values: dict) -> dict:
-        """Analyse one document's text fields into the batch. Returns its field values for
-        add_document, each text field replaced by its length (InBatch) and its text
-        passed on as Whoosh's ``_stored_<field>`` value."""
-        document = self.documents
-        self.documents += 1
-        prepared = dict(values)
-        for name in ANALYSED_FIELDS:
-            value = values.get(name)
-            if value is None:
-                continue
-            field = schema[name]
-            items = list(field.index(value))
-            length = 0
-            if items:
-                batch = self.fields.get(name)
-                if batch is None:
-                    batch = self.fields[name] = _FieldBatch()
-                length = batch.add(document, items)
-            prepared[name] = InBatch(length if field.scorable else 0)
-            if field.stored:
-                prepared[f"_stored_{name}"] = value
-        return prepared
-
-    def columns(self) -> dict[str, tuple]:
-        return {name: batch.columns() for name, batch in self.fields.items()}
-
 
 
 def build_schema() -> fields.Schema:

@@ -14,9 +14,10 @@ from whoosh.writing import SegmentWriter
 
 from searchapp.core import pool as pool_module
 from searchapp.core import postings
+from searchapp.core.batch import BatchPostings
 from searchapp.core.index import _read_for_index, bundled_seeds_dir
 from searchapp.core.pool import TermPool, TermPoolWriter
-from searchapp.core.schema import BatchPostings, build_schema
+from searchapp.core.schema import build_schema
 
 # Small enough that a writer over a few hundred documents writes several runs.
 TINY_POOL_MB = 0.05
@@ -155,8 +156,8 @@ def _add_in_batches(index, documents: list[dict], limitmb: float, size: int = 16
     writer = TermPoolWriter(index, limitmb=limitmb)
     batches = [documents[i:i + size] for i in range(0, len(documents), size)]
     for number, batch in enumerate(batches):
-        analysed = BatchPostings()
-        prepared = [analysed.add_document(schema, values) for values in batch]
+        analysed = BatchPostings(schema)
+        prepared = [analysed.add_document(values) for values in batch]
         columns = pickle.loads(pickle.dumps(analysed.columns()))
         if number == len(batches) - 1 and added_of_last is not None:
             prepared = prepared[:added_of_last]
@@ -403,10 +404,10 @@ def test_batches_out_of_document_order_come_back_sorted(tmp_path, limitmb) -> No
     expected = []
     batches = []
     for first in range(0, 60, 6):
-        analysed = BatchPostings()
+        analysed = BatchPostings(schema)
         for docnum in range(first, first + 6):
             body = " ".join(rng.choices(words, k=rng.randint(1, 80)))
-            analysed.add_document(schema, {"body": body})
+            analysed.add_document({"body": body})
             expected += [("body", tbytes, docnum, weight, value)
                          for tbytes, _, weight, value in schema["body"].index(body)]
         batches.append((first, analysed.columns()["body"]))
