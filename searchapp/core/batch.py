@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from itertools import accumulate
 
 import numpy as np
@@ -31,10 +31,12 @@ from searchapp.core.schema import (
 # The words and what lies between them, in order: the words at the odd places.
 _SPLIT = re.compile(f"({TOKEN_PATTERN})")
 
-# How many words as written each worker remembers the analysis of; beyond it, the memory
-# is emptied between two batches. A quarter of the 100,000-document benchmark's words
-# (about 50 MB), and the common words come back after the first batch.
-REMEMBERED_WORDS = 400_000
+# How many words as written (counted once for their stems and once for their folded forms)
+# each worker remembers the analysis of; beyond it, the memory is emptied between two
+# batches. Each costs about 155 bytes (measured with tracemalloc), so this is about 37 MB.
+# The 100,000-document benchmark has 213,000, so there it is never emptied; a larger
+# vocabulary costs the analysis of its words again after each emptying.
+REMEMBERED_WORDS = 250_000
 
 # The highest integer Whoosh's postings pickle in four bytes (pickle's BININT is signed).
 _MAX_INT = 2**31 - 1
@@ -60,14 +62,16 @@ class _Numbers(dict):
         return number
 
 
-_stems = _Numbers(_stemmed)
+# The stemmer without its cache: these dictionaries are the cache.
+_stem = _stemmed.__wrapped__
+_stems = _Numbers(_stem)
 _folds = _Numbers(_fold)
 
 
 def _forget_if_full() -> None:
     global _stems, _folds
     if len(_stems) + len(_folds) > REMEMBERED_WORDS:
-        _stems, _folds = _Numbers(_stemmed), _Numbers(_fold)
+        _stems, _folds = _Numbers(_stem), _Numbers(_fold)
 
 
 class _Occurrences:
@@ -122,6 +126,50 @@ def _put_ints(out, at, values):
     return at + np.where(small, 2, np.where(medium, 3, 5))
 
 
+# Postings are made for whole documents of about this many word occurrences at a time,
+# which bounds the arrays below (about 150 bytes an occurrence, for a moment): a batch of
+# long speeches (4.5 MB, 800,000 occurrences) made at once had taken a worker from 114 MB
+# to 248 MB.
+CHUNK_OCCURRENCES = 65_536
+
+
+def _chunks(occurrences: _Occurrences) -> Iterator[tuple]:
+    """The occurrences in chunks of whole documents: each chunk's word numbers, starts and
+    ends, and its documents and their counts of occurrences."""
+    counts = np.array(occurrences.counts, np.int64)
+    documents = np.array(occurrences.documents, np.uint32)
+    words = np.frombuffer(occurrences.words, np.uint32)
+    starts = np.frombuffer(occurrences.starts, np.uint32)
+    ends = np.frombuffer(occurrences.ends, np.uint32)
+    document_ends = np.cumsum(counts)
+    first_document = first = 0
+    while first_document < counts.size:
+        last_document = max(first_document + 1, int(np.searchsorted(
+            document_ends, first + CHUNK_OCCURRENCES, side="right")))
+        last = int(document_ends[last_document - 1])
+        if last > first:
+            yield (words[first:last], starts[first:last], ends[first:last],
+                   documents[first_document:last_document],
+                   counts[first_document:last_document])
+        first_document, first = last_document, last
+
+
+def _keys(words, documents, counts):
+    """Each occurrence's posting, as (document << 32 | word number)."""
+    return (np.repeat(documents.astype(np.uint64), counts) << np.uint64(32)) | words
+
+
+def _grouped(words, documents, counts) -> tuple:
+    """Occurrences put together by posting (document, then word number), each document's
+    in the order of its text: the order, each one's key (_keys) and its position in its
+    document's text."""
+    positions = np.arange(words.size, dtype=np.int32) - np.repeat(
+        (np.cumsum(counts) - counts).astype(np.int32), counts)
+    keys = _keys(words, documents, counts)
+    order = np.argsort(keys, kind="stable")
+    return order, keys[order], positions[order]
+
+
 def _characters_postings(occurrences: _Occurrences, boost: float) -> tuple | None:
     """The postings of a field in Whoosh's Characters format, as BatchPostings' columns:
     per document and word, the word's count, its weight (count × boost) and its value,
@@ -130,21 +178,28 @@ def _characters_postings(occurrences: _Occurrences, boost: float) -> tuple | Non
     occurrence's position and end. That pickle is written here byte for byte as
     Python's pickler writes it (a test compares them): the list, then each tuple
     memoised under the next number, appended in batches of 1000."""
-    words = np.frombuffer(occurrences.words, np.uint32)
-    total = words.size
-    if not total:
+    keys, counts, lengths, values = [], [], [], []
+    for chunk in _chunks(occurrences):
+        chunk_keys, chunk_counts, chunk_lengths, chunk_values = _characters_chunk(*chunk)
+        keys.append(chunk_keys)
+        counts.append(chunk_counts)
+        lengths.append(chunk_lengths)
+        values.append(chunk_values)
+    if not keys:
         return None
-    counts = np.array(occurrences.counts, np.int64)
-    documents = np.repeat(np.array(occurrences.documents, np.uint64), counts)
-    positions = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts,
-                                                             counts)
-    # Each posting's occurrences together, postings in document order, then word number.
-    keys = (documents << np.uint64(32)) | words
-    order = np.argsort(keys, kind="stable")
-    keys = keys[order]
-    positions = positions[order]
-    starts = np.frombuffer(occurrences.starts, np.uint32).astype(np.int64)[order]
-    ends = np.frombuffer(occurrences.ends, np.uint32).astype(np.int64)[order]
+    return _columns(np.concatenate(keys), occurrences.numbers.words,
+                    np.concatenate(counts) * boost, np.concatenate(lengths),
+                    b"".join(values))
+
+
+def _characters_chunk(words, starts, ends, documents, counts) -> tuple:
+    """_characters_postings for one chunk: the postings' keys, counts, value lengths and
+    values."""
+    total = words.size
+    order, keys, positions = _grouped(words, documents, counts)
+    starts = starts.astype(np.int32)[order]
+    ends = ends.astype(np.int32)[order]
+    del order
     first = np.empty(total, bool)
     first[0] = True
     np.not_equal(keys[1:], keys[:-1], out=first[1:])
@@ -153,15 +208,18 @@ def _characters_postings(occurrences: _Occurrences, boost: float) -> tuple | Non
     last[-1] = True
     posting_starts = np.flatnonzero(first)
     posting_counts = np.diff(np.append(posting_starts, total))
-    posting_of = np.cumsum(first) - 1
-    index = np.arange(total) - posting_starts[posting_of]  # within its posting
+    posting_of = np.cumsum(first, dtype=np.int32) - 1
+    index = np.arange(total, dtype=np.int32) - posting_starts[posting_of].astype(np.int32)
     memo = index + 1  # the list itself is memoised as 0
+    several = posting_counts[posting_of] > 1
+    del posting_of
     position_deltas = positions.copy()
     position_deltas[1:] -= np.where(first[1:], 0, positions[:-1])
+    del positions
     start_deltas = starts.copy()
     start_deltas[1:] -= np.where(first[1:], 0, ends[:-1])
     lengths = ends - starts
-    several = posting_counts[posting_of] > 1
+    del starts, ends
     # Before an occurrence: for the first, the count (4 bytes), PROTO 2, EMPTY_LIST,
     # BINPUT 0 and MARK unless it is alone; every 1000th, APPENDS and MARK. After the
     # last: APPEND (alone) or APPENDS, and STOP.
@@ -179,7 +237,7 @@ def _characters_postings(occurrences: _Occurrences, boost: float) -> tuple | Non
     batch_starts = at[~first & (index % 1000 == 0)]
     out[batch_starts] = ord("e")
     out[batch_starts + 1] = ord("(")
-    at = at + before
+    at += before
     at = _put_ints(out, at, position_deltas)
     at = _put_ints(out, at, start_deltas)
     at = _put_ints(out, at, lengths)
@@ -196,20 +254,18 @@ def _characters_postings(occurrences: _Occurrences, boost: float) -> tuple | Non
     tails = at[last]
     out[tails] = np.where(posting_counts == 1, ord("a"), ord("e"))
     out[tails + 1] = ord(".")
-    value_lengths = np.add.reduceat(sizes, posting_starts)
-    return _columns(keys[posting_starts], occurrences.numbers.words,
-                    posting_counts * boost, value_lengths, out.tobytes())
+    return (keys[posting_starts], posting_counts, np.add.reduceat(sizes, posting_starts),
+            out.tobytes())
 
 
 def _existence_postings(occurrences: _Occurrences, boost: float) -> tuple | None:
     """The postings of a field in Whoosh's Existence format, as BatchPostings' columns:
     each word once per document, with the field's boost as its weight and no value."""
-    words = np.frombuffer(occurrences.words, np.uint32)
-    if not words.size:
+    keys = [np.unique(_keys(words, documents, counts))
+            for words, _, _, documents, counts in _chunks(occurrences)]
+    if not keys:
         return None
-    counts = np.array(occurrences.counts, np.int64)
-    documents = np.repeat(np.array(occurrences.documents, np.uint64), counts)
-    keys = np.unique((documents << np.uint64(32)) | words)
+    keys = np.concatenate(keys)
     return _columns(keys, occurrences.numbers.words, np.full(keys.size, boost),
                     np.zeros(keys.size, np.uint32), b"")
 
