@@ -67,12 +67,20 @@ def main():
         sys.exit("this tree has no pool of its own")
 
     phases = {name: Phase() for name in ("add_read", "commit", "postings_arrays",
-                                         "flush_segment", "merge_segments", "assemble")}
+                                         "flush_segment", "merge_segments", "assemble",
+                                         "waiting_for_workers", "write_group")}
     idx.Library._add_read = phases["add_read"].wrap(idx.Library._add_read)
     idx._write_postings_arrays = phases["postings_arrays"].wrap(idx._write_postings_arrays)
     SegmentWriter.commit = phases["commit"].wrap(SegmentWriter.commit)
     SegmentWriter._flush_segment = phases["flush_segment"].wrap(SegmentWriter._flush_segment)
     SegmentWriter._assemble_segment = phases["assemble"].wrap(SegmentWriter._assemble_segment)
+    # Time the writer waits for a worker's batch, or at commit for a helper's group.
+    import concurrent.futures
+    concurrent.futures.Future.result = phases["waiting_for_workers"].wrap(
+        concurrent.futures.Future.result)
+    from searchapp.core import pool
+    if hasattr(pool, "_write_group"):
+        pool._write_group = phases["write_group"].wrap(pool._write_group)
 
     lib = idx.Library(Path(args.data), collections=[idx.Collection("bench", Path(args.corpus))])
     c0s, c0c = cpu_self(), cpu_children()

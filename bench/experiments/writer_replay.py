@@ -1,12 +1,13 @@
 """The single writer's side of a full build, replayed from the workers' output, in CPU s.
 
     PYTHONPATH=. python bench/experiments/writer_replay.py CORPUS CACHE LIMITMB
-        [--mode batches|documents] [--files N] [--profile OUT]
+        [--mode batches|documents] [--files N] [--profile OUT] [--helpers N]
 
 The first run reads and analyses CORPUS's files (two processes, as the build's workers
 do) and keeps what they hand over in CACHE; later runs replay only the writer: adding the
-documents to a fresh index with a LIMITMB pool, then the commit (which compresses here,
-with no helper processes). ``--mode documents`` replays the hand-off before the seventh
+documents to a fresh index with a LIMITMB pool, then the commit (which encodes and
+compresses here, unless ``--helpers`` gives it processes to do that, as the build's
+workers do). ``--mode documents`` replays the hand-off before the seventh
 session: each document's text fields as lists of (word, frequency, weight, value)
 tuples, which the writer added to its pool a posting at a time (TermPool.
 add_document_field); ``batches`` the build's, a batch's postings as arrays per field
@@ -70,6 +71,8 @@ def main():
     ap.add_argument("--mode", choices=["batches", "documents"], default="batches")
     ap.add_argument("--files", type=int, default=None)
     ap.add_argument("--profile")
+    ap.add_argument("--helpers", type=int, default=0,
+                    help="processes that encode and compress at commit, as the build's")
     args = ap.parse_args()
     if not os.path.exists(args.cache):
         files = sorted(str(p) for p in Path(args.corpus).rglob("*") if p.is_file())
@@ -121,14 +124,25 @@ def main():
             writer.add_batch(first, columns, writer.docnum - first)
     adding = time.process_time() - started
     t = time.process_time()
-    writer.commit(optimize=True)
+    wall = time.perf_counter()
+    if args.helpers:
+        with concurrent.futures.ProcessPoolExecutor(
+                args.helpers, mp_context=multiprocessing.get_context("spawn")) as helpers:
+            list(helpers.map(int, range(args.helpers)))  # started, as the build's are
+            t = time.process_time()
+            wall = time.perf_counter()
+            writer.helpers = helpers
+            writer.commit(optimize=True)
+    else:
+        writer.commit(optimize=True)
     commit = time.process_time() - t
+    commit_wall = time.perf_counter() - wall
     if profile:
         profile.disable()
         profile.dump_stats(args.profile)
     shutil.rmtree(folder, ignore_errors=True)
     print(f"mode {args.mode}: add {adding:.2f} (unpickle {unpickling:.2f}, spills "
-          f"{spills['count']} {spills['cpu']:.2f}) commit {commit:.2f} "
+          f"{spills['count']} {spills['cpu']:.2f}) commit {commit:.2f} (wall {commit_wall:.2f}) "
           f"total {adding + commit:.2f} CPU s")
 
 

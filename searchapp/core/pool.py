@@ -33,6 +33,7 @@ from concurrent.futures import Executor, Future
 from hashlib import md5
 from operator import itemgetter
 from pathlib import Path
+from typing import NamedTuple
 
 from whoosh.codec import whoosh3
 from whoosh.codec.whoosh3 import W3TermInfo
@@ -81,9 +82,10 @@ _RECORD_LENGTH = struct.Struct("<I")
 
 _FLOAT32 = struct.Struct("f")
 
-# A word's entry in the terms table: W3TermInfo's statistics (not inlined), then where its
-# postings are, as W3TermInfo.to_bytes packs them.
-_TERM_INFO = struct.Struct(W3TermInfo._struct.format + "qi")
+# A word's entry in the terms table, as W3TermInfo.to_bytes packs it: its statistics (not
+# inlined), then where its postings are.
+_TERM_HEAD = W3TermInfo._struct
+_TERM_PLACE = struct.Struct("!qi")
 
 # Field lengths as the byte they are stored as (the lengths of a segment are few).
 _length_byte = functools.lru_cache(maxsize=4096)(length_to_byte)
@@ -601,34 +603,37 @@ def _merged(sources: list[Iterator[Postings]]) -> Iterator[Postings]:
         yield fieldname, tbytes, docs, weights, values, ends
 
 
-def _field_lengths(lengths_reader, fieldname: str) -> list | None:
-    """Each document's length in a field, as Whoosh's writer looks it up per posting
-    (None where the document has none), or None when the field keeps no lengths."""
+def _field_length_bytes(lengths_reader, fieldname: str) -> bytes | None:
+    """Each document's length in a field, as the byte Whoosh stores it (0 where the
+    document has none), or None when the field keeps no lengths."""
     if lengths_reader is None:
         return None
     column = lengths_reader._cached_reader(whoosh3._lenfield(fieldname),
                                            whoosh3.LENGTHS_COLUMN)
     if column is None:
         return None
-    return [byte_to_length(b) if b else None
-            for b in (column[d] for d in range(lengths_reader.doc_count_all()))]
+    return bytes(column[d] for d in range(lengths_reader.doc_count_all()))
+
+
+# A stored length byte as the length Whoosh's writer compares (None for no length).
+_LENGTH_OF_BYTE = [None, *map(byte_to_length, range(1, 256))]
 
 
 def _encode_term(docs: Sequence[int], weights: Sequence[float], values: bytes,
-                 ends: Sequence[int], lengths: list | None, blocklimit: int,
-                 fixedsize: int | None, compression: int,
-                 compress=zlib.compress) -> tuple[list, tuple]:
+                 ends: Sequence[int], lengths: Sequence | None, blocklimit: int,
+                 fixedsize: int | None, compression: int) -> tuple[list, tuple]:
     """One word's postings as Whoosh's W3 postings writer lays them out: its blocks, each
     (header bytes, data bytes), and the word's statistics, W3TermInfo's fields in its
     order (total weight, document frequency, minimum and maximum length, maximum weight,
     first and last document). Mirrors W3PostingsWriter.add_posting and ``_write_block``
     (with compat.py's small-block rule) and W3TermInfo.add_block, so the bytes are the
-    same. With ``compress=_later`` the blocks to compress are left as they are, for
-    helpers to compress (write_terms). The postings are in Postings' form."""
+    same. The postings are in Postings' form; ``lengths`` has each one's document's
+    length in the field (None for none), or is None when the field keeps no lengths."""
     count = len(docs)
     if count == 1:
-        return _encode_single(docs[0], weights[0], values, ends[0], lengths, fixedsize,
-                              compression, compress)
+        return _encode_single(docs[0], weights[0], values, ends[0],
+                              None if lengths is None else lengths[0], fixedsize,
+                              compression)
     blocks = []
     term_weight = 0.0
     term_min_length = None
@@ -644,8 +649,7 @@ def _encode_term(docs: Sequence[int], weights: Sequence[float], values: bytes,
         min_length = None
         max_length = 0
         if lengths is not None:
-            block_lengths = [length for length in map(lengths.__getitem__, block_docs)
-                             if length]
+            block_lengths = [length for length in lengths[first:last] if length]
             if block_lengths:
                 min_length = min(block_lengths)
                 max_length = max(block_lengths)
@@ -679,7 +683,7 @@ def _encode_term(docs: Sequence[int], weights: Sequence[float], values: bytes,
         databytes = dumps((mini_ids, mini_weights, mini_values), 2)
         level = compression if len(databytes) >= UNCOMPRESSED_BLOCK_BYTES else 0
         if level:
-            databytes = compress(databytes, level)
+            databytes = zlib.compress(databytes, level)
         infobytes = dumps((last - first, block_docs[-1], max_weight, level,
                            _length_byte(min_length), _length_byte(max_length)), 2)
         blocks.append((infobytes, databytes))
@@ -688,12 +692,11 @@ def _encode_term(docs: Sequence[int], weights: Sequence[float], values: bytes,
 
 
 def _encode_single(docnum: int, weight: float, values: bytes, end: int,
-                   lengths: list | None, fixedsize: int | None,
-                   compression: int, compress=zlib.compress) -> tuple[list, tuple]:
+                   length: int | None, fixedsize: int | None,
+                   compression: int) -> tuple[list, tuple]:
     """_encode_term for a word with one posting, in fewer steps: most words of a small
     segment (in a 100-file update, 11,241 of 19,523) occur in one document."""
     stored_weight = _FLOAT32.unpack(_FLOAT32.pack(weight))[0]  # as array("f") stores it
-    length = lengths[docnum] if lengths is not None else None
     min_length = length or None
     max_length = length or 0
     max_weight = max(0, weight)
@@ -709,44 +712,103 @@ def _encode_single(docnum: int, weight: float, values: bytes, end: int,
                        mini_values), 2)
     level = compression if len(databytes) >= UNCOMPRESSED_BLOCK_BYTES else 0
     if level:
-        databytes = compress(databytes, level)
+        databytes = zlib.compress(databytes, level)
     infobytes = dumps((1, docnum, max_weight, level, _length_byte(min_length),
                        _length_byte(max_length)), 2)
     return [(infobytes, databytes)], (stored_weight, 1, min_length, max_length, max_weight,
                                       docnum, docnum)
 
 
-def _later(data: bytes, level: int) -> bytes:
-    return data  # compressed afterwards: _to_compress, then _put_compressed
+class _Encoding(NamedTuple):
+    """How a field's words are encoded (encode_group)."""
+
+    blocklimit: int
+    fixedsize: int | None
+    compression: int
+    prefix: bytes  # the field's number, before each word in the terms table
+    md5_keys: bool  # whether the terms table hashes its keys with md5 (W3's always do)
+    block_offsets_from: int  # words of this many postings or more have them returned
 
 
-def compress_blocks(blocks: list[bytes], level: int) -> list[bytes]:
-    """zlib over a group's postings blocks: the work a helper process takes off the
-    writer at commit."""
-    return [zlib.compress(data, level) for data in blocks]
+def _packed(words: list[Postings], lengths: bytes | None) -> tuple:
+    """A group of words' postings in a few objects, cheap to send to a helper process:
+    the words, each one's count of postings, and the postings' documents, weights,
+    value ends (from each word's first value) and document lengths as arrays' bytes,
+    with the values end to end."""
+    counts = array("I")
+    docs = array("I")
+    weights = array("d")
+    ends = array("I")
+    values = []
+    for _, _, word_docs, word_weights, word_values, word_ends in words:
+        counts.append(len(word_docs))
+        docs.extend(word_docs)
+        weights.extend(word_weights)
+        ends.extend(word_ends)
+        values.append(word_values)
+    return ([tbytes for _, tbytes, *_ in words], counts.tobytes(), docs.tobytes(),
+            weights.tobytes(), ends.tobytes(), b"".join(values),
+            None if lengths is None else bytes(map(lengths.__getitem__, docs)))
 
 
-def _to_compress(encoded: list, compression: int) -> list[bytes]:
-    """The blocks of encoded words that _encode_term(compress=_later) left to compress."""
-    if not compression:
-        return []
-    return [data for _, blocks, _ in encoded for _, data in blocks
-            if len(data) >= UNCOMPRESSED_BLOCK_BYTES]
+def encode_group(encoding: _Encoding, packed: tuple) -> tuple:
+    """Encode a group of words (_packed) as the segment's files take them: the postings
+    file's bytes for the group, then for each word the size of its part (array bytes),
+    the start of its entry in the terms table (W3TermInfo's statistics), its key's hash
+    (array bytes; empty unless md5_keys) and, for the words of block_offsets_from
+    postings or more, (its number, where its blocks start from its own start). The
+    full build's helper processes run this at commit while the writer merges the next
+    words; the file writes stay with the writer (_write_group)."""
+    words, counts, docs, weights, ends, values, lengths = packed
+    counts = array("I", counts)
+    docs = array("I", docs)
+    weights = array("d", weights)
+    ends = array("I", ends)
+    if lengths is not None:
+        lengths = list(map(_LENGTH_OF_BYTE.__getitem__, lengths))
+    magic = whoosh3.WHOOSH3_HEADER_MAGIC
+    pack_head = _TERM_HEAD.pack
+    postings = []
+    sizes = array("I")
+    heads = []
+    hashes = array("I")
+    block_offsets = []
+    first = value_start = 0
+    for number, (tbytes, count) in enumerate(zip(words, counts, strict=True)):
+        last = first + count
+        word_ends = ends[first:last]
+        value_end = value_start + word_ends[-1]
+        blocks, (weight, df, min_length, max_length, max_weight, min_id,
+                 max_id) = _encode_term(docs[first:last], weights[first:last],
+                                        values[value_start:value_end], word_ends,
+                                        None if lengths is None else lengths[first:last],
+                                        encoding.blocklimit, encoding.fixedsize,
+                                        encoding.compression)
+        size = len(magic)
+        postings.append(magic)
+        offsets = []
+        final = len(blocks) - 1
+        for block, (infobytes, databytes) in enumerate(blocks):
+            offsets.append(size)
+            length = len(infobytes) + len(databytes)
+            postings += (pack_int(-length if block == final else length), infobytes,
+                         databytes)
+            size += _INT_SIZE + length
+        sizes.append(size)
+        heads.append(pack_head(False, weight, df,
+                               0 if min_length is None else _length_byte(min_length),
+                               _length_byte(max_length), max_weight, min_id, max_id))
+        if encoding.md5_keys:
+            hashes.append(_md5_hash(encoding.prefix + tbytes))
+        if count >= encoding.block_offsets_from:
+            block_offsets.append((number, offsets))
+        first, value_start = last, value_end
+    return (b"".join(postings), sizes.tobytes(), b"".join(heads), hashes.tobytes(),
+            block_offsets)
 
 
-def _put_compressed(encoded: list, compressed: list[bytes]) -> None:
-    """Put the compressed blocks back in their words, in the order _to_compress took them."""
-    replacements = iter(compressed)
-    for i, (key, blocks, info) in enumerate(encoded):
-        encoded[i] = (key, [(infobytes, next(replacements)
-                             if len(data) >= UNCOMPRESSED_BLOCK_BYTES else data)
-                            for infobytes, data in blocks], info)
-    if next(replacements, None) is not None:
-        raise AssertionError("more compressed blocks than blocks to compress")
-
-
-# Groups of words whose blocks are being compressed by helpers while the writer encodes
-# the next ones: enough to keep two helpers busy.
+# Groups of words being encoded by helpers while the writer merges and sends the next
+# ones: enough to keep two helpers busy.
 _GROUPS_IN_FLIGHT = 4
 
 
@@ -759,64 +821,72 @@ def write_terms(fieldwriter, schema, lengths_reader, terms: Iterable[Postings],
     the files are written a group of words at a time.
 
     With ``helpers`` (the full build's worker processes, idle once every file is read),
-    the groups' blocks are compressed there while this process encodes the next groups:
-    zlib took 1.9 s of the 6.5 s commit of the 6,258 real benchmark documents, on one
-    core while the other waited. ``compression`` overrides the codec's zlib level (0:
-    none). ``frequent`` is given the frequent words' postings as they are written."""
+    the groups are encoded and compressed there (encode_group) while this process merges
+    the next words. When the helpers only compressed, the commit ran mostly on one core:
+    on the 6,258 real benchmark documents it took 5.2 s, now 4.0 s; at 100,000 documents
+    52 s, now 46-48 s, both cores busy (bench/analysis.md). ``compression`` overrides the
+    codec's zlib level (0: none). ``frequent`` is given the frequent words' postings as
+    they are written."""
     postfile = fieldwriter._postfile
     tindex = fieldwriter._tindex
-    compress = zlib.compress if helpers is None else _later
+    md5_keys = tindex.hashfn is filetables.md5_hash
     for fieldname, group in itertools.groupby(terms, key=itemgetter(0)):
         fieldobj = schema[fieldname]
         fieldwriter.start_field(fieldname, fieldobj)
         postwriter = fieldwriter._postwriter
-        blocklimit = postwriter._blocklimit
-        level = postwriter._compression if compression is None else compression
-        fixedsize = fieldobj.format.fixed_value_size()
-        prefix = pack_ushort(fieldwriter._fieldid)
-        lengths = _field_lengths(lengths_reader, fieldname)
         keep = frequent is not None and fieldname in postings_arrays.FIELDS
+        encoding = _Encoding(
+            postwriter._blocklimit, fieldobj.format.fixed_value_size(),
+            postwriter._compression if compression is None else compression,
+            pack_ushort(fieldwriter._fieldid), md5_keys,
+            postings_arrays.MIN_DOCS if keep else 2**32)
+        lengths = _field_length_bytes(lengths_reader, fieldname)
         in_flight: collections.deque = collections.deque()
         group = iter(group)
         while True:
-            encoded = []
-            wanted = []
+            words = []
             size = 0
-            for _, tbytes, docs, weights, values, ends in group:
-                blocks, info = _encode_term(docs, weights, values, ends, lengths,
-                                            blocklimit, fixedsize, level, compress)
-                if keep and len(docs) >= postings_arrays.MIN_DOCS:
-                    wanted.append((len(encoded), tbytes, docs, weights))
-                encoded.append((prefix + tbytes, blocks, info))
-                size += len(docs)
+            for postings in group:
+                words.append(postings)
+                size += len(postings[2])
                 if size >= _WRITE_GROUP_POSTINGS:
                     break
-            if not encoded:
+            if not words:
                 break
-            if helpers is None:
-                starts = _write_encoded(encoded, postfile, tindex)
-                if wanted:
-                    frequent.add(fieldname, encoded, wanted, starts, blocklimit)
-                continue
-            blocks = _to_compress(encoded, level)
-            in_flight.append((encoded, blocks, _submit(helpers, blocks, level),
-                              wanted))
-            while len(in_flight) > _GROUPS_IN_FLIGHT:
-                _write_group(*in_flight.popleft(), level, postfile, tindex,
-                             fieldname, frequent, blocklimit)
+            packed = _packed(words, lengths)
+            in_flight.append((words, encoding, packed, _submit(helpers, encoding, packed)))
+            while len(in_flight) > (_GROUPS_IN_FLIGHT if helpers is not None else 0):
+                _write_group(*in_flight.popleft(), postfile, tindex, fieldname, frequent)
         while in_flight:
-            _write_group(*in_flight.popleft(), level, postfile, tindex, fieldname,
-                         frequent, blocklimit)
+            _write_group(*in_flight.popleft(), postfile, tindex, fieldname, frequent)
         fieldwriter.finish_field()
 
 
-def _write_group(encoded: list, blocks: list[bytes], future: Future | None, wanted: list,
-                 level: int, postfile, tindex, fieldname: str,
-                 frequent: FrequentWords | None, blocklimit: int) -> None:
-    """Write a group whose blocks were sent to the helpers, once they are compressed."""
-    starts = _write_compressed(encoded, blocks, future, level, postfile, tindex)
-    if wanted:
-        frequent.add(fieldname, encoded, wanted, starts, blocklimit)
+def _submit(helpers: Executor | None, encoding: _Encoding, packed: tuple) -> Future | None:
+    if helpers is None:
+        return None
+    try:
+        return helpers.submit(encode_group, encoding, packed)
+    except Exception as exc:  # noqa: BLE001 - a helper that stopped: encode here
+        log.warning("Encoding postings here; the helper processes stopped: %s", exc)
+        return None
+
+
+def _write_group(words: list[Postings], encoding: _Encoding, packed: tuple,
+                 future: Future | None, postfile, tindex, fieldname: str,
+                 frequent: FrequentWords | None) -> None:
+    """Write a group of words once encoded, here or by a helper."""
+    encoded = None
+    if future is not None:
+        try:
+            encoded = future.result()
+        except Exception as exc:  # noqa: BLE001 - a helper that stopped: encode here
+            log.warning("Encoding postings here; a helper process failed: %s", exc)
+    if encoded is None:
+        encoded = encode_group(encoding, packed)
+    starts = _write_encoded(words, encoding, encoded, postfile, tindex)
+    if frequent is not None and encoded[4]:
+        frequent.add(fieldname, words, encoded[4], starts, encoding.blocklimit)
 
 
 class FrequentWords:
@@ -829,21 +899,17 @@ class FrequentWords:
         self.writer = writer
         self.failed = False
 
-    def add(self, fieldname: str, encoded: list, wanted: list, starts: list,
-            blocklimit: int) -> None:
-        """The words of a written group that are wanted: (their place in ``encoded``, word
-        bytes, document numbers, weights); ``starts`` are where each word's postings
-        begin in the postings file."""
+    def add(self, fieldname: str, words: list[Postings], block_offsets: list,
+            starts: list[int], blocklimit: int) -> None:
+        """The frequent words of a written group: ``block_offsets`` has (the word's place
+        in ``words``, where its blocks start from the word's start), ``starts`` where
+        each word's postings start in the postings file."""
         if self.failed:
             return
         little_endian = postings_arrays.little_endian
-        magic = len(whoosh3.WHOOSH3_HEADER_MAGIC)
-        for number, tbytes, docs, weights in wanted:
-            offsets = []
-            position = starts[number] + magic
-            for infobytes, databytes in encoded[number][1]:
-                offsets.append(position)
-                position += _INT_SIZE + len(infobytes) + len(databytes)
+        for number, offsets in block_offsets:
+            _, tbytes, docs, weights, _, _ = words[number]
+            start = starts[number]
             count = len(docs)
             last_docs = [docs[min(first + blocklimit, count) - 1]
                          for first in range(0, count, blocklimit)]
@@ -851,7 +917,8 @@ class FrequentWords:
                 self.writer.add(fieldname, tbytes,
                                 little_endian(docs if isinstance(docs, array)
                                               else array("I", docs)),
-                                little_endian(array("f", weights)), last_docs, offsets)
+                                little_endian(array("f", weights)), last_docs,
+                                [start + offset for offset in offsets])
             except OSError as exc:
                 # Searches read these words from the segment instead; the arrays are
                 # written from it after the commit if they can be.
@@ -870,88 +937,55 @@ class FrequentWords:
             self.writer.discard()
 
 
-def _submit(helpers: Executor, blocks: list[bytes], level: int) -> Future | None:
-    if not blocks:
-        return None
-    try:
-        return helpers.submit(compress_blocks, blocks, level)
-    except Exception as exc:  # noqa: BLE001 - a helper that stopped: compress here
-        log.warning("Compressing postings here; the helper processes stopped: %s", exc)
-        return None
-
-
-def _write_compressed(encoded: list, blocks: list[bytes], future: Future | None,
-                      level: int, postfile, tindex) -> list[int]:
-    if blocks:
-        compressed = None
-        if future is not None:
-            try:
-                compressed = future.result()
-            except Exception as exc:  # noqa: BLE001 - a helper that stopped: compress here
-                log.warning("Compressing postings here; a helper process failed: %s", exc)
-        if compressed is None:
-            compressed = compress_blocks(blocks, level)
-        _put_compressed(encoded, compressed)
-    return _write_encoded(encoded, postfile, tindex)
-
-
 def _md5_hash(key: bytes) -> int:
     # filetables.md5_hash, int(md5(key).hexdigest(), 16) & 0xffffffff, without the hex.
     return int.from_bytes(md5(key).digest()[12:], "big")
 
 
-def _write_encoded(encoded: list, postfile, tindex) -> list[int]:
-    """Write encoded words to the postings file and their entries to the terms table, as
-    W3PostingsWriter.finish_postings, W3FieldWriter.finish_term, W3TermInfo.to_bytes and
-    OrderedHashWriter.add do, with each file written once per group: Whoosh asks each
-    file for its position (a system call) for every word. Returns where each word's
-    postings start."""
-    postings_start = position = postfile.tell()
-    postings = []
+def _write_encoded(words: list[Postings], encoding: _Encoding, encoded: tuple, postfile,
+                   tindex) -> list[int]:
+    """Write a group's encoded words to the postings file and their entries to the terms
+    table, as W3PostingsWriter.finish_postings, W3FieldWriter.finish_term,
+    W3TermInfo.to_bytes and OrderedHashWriter.add do, with each file written once per
+    group: Whoosh asks each file for its position (a system call) for every word.
+    Returns where each word's postings start."""
+    postings, sizes, heads, hashes, _ = encoded
+    sizes = array("I", sizes)
+    hashes = array("I", hashes)
+    postings_start = postfile.tell()
+    starts = list(itertools.accumulate(sizes, initial=postings_start))
     terms_file = tindex.dbfile
     terms_start = terms_position = terms_file.tell()
     terms = []
-    starts = []
-    magic = whoosh3.WHOOSH3_HEADER_MAGIC
-    hashfn = _md5_hash if tindex.hashfn is filetables.md5_hash else tindex.hashfn
     buckets = tindex.buckets
-    pack_info = _TERM_INFO.pack
     index_append = tindex.index.append
     pack_lengths = filetables._lengths.pack
+    pack_place = _TERM_PLACE.pack
+    head_size = _TERM_HEAD.size
+    hashfn = None if encoding.md5_keys else tindex.hashfn
+    prefix = encoding.prefix
     last_key = tindex.lastkey
-    for key, blocks, (weight, df, min_length, max_length, max_weight, min_id,
-                      max_id) in encoded:
-        start = position
-        starts.append(start)
-        postings.append(magic)
-        position += len(magic)
-        last = len(blocks) - 1
-        for number, (infobytes, databytes) in enumerate(blocks):
-            length = len(infobytes) + len(databytes)
-            postings += (pack_int(-length if number == last else length), infobytes,
-                         databytes)
-            position += _INT_SIZE + length
-        value = pack_info(False, weight, df,
-                          0 if min_length is None else _length_byte(min_length),
-                          _length_byte(max_length), max_weight, min_id, max_id, start,
-                          position - start)
+    for number, (_, tbytes, *_) in enumerate(words):
+        key = prefix + tbytes
         if key <= last_key:
             raise ValueError(f"Keys must increase: {last_key!r}..{key!r}")
+        value = (heads[number * head_size:(number + 1) * head_size]
+                 + pack_place(starts[number], sizes[number]))
         index_append(terms_position)
-        h = hashfn(key)
+        h = hashes[number] if hashfn is None else hashfn(key)
         buckets[h & 255].append((h, terms_position))
         terms += (pack_lengths(len(key), len(value)), key, value)
         terms_position += _LENGTHS_SIZE + len(key) + len(value)
         last_key = key
-    postfile.write(b"".join(postings))
+    postfile.write(postings)
     terms_file.write(b"".join(terms))
     tindex.lastkey = last_key
-    if postfile.tell() != position or terms_file.tell() != terms_position:
+    if postfile.tell() != starts[-1] or terms_file.tell() != terms_position:
         raise AssertionError(
             f"postings written from {postings_start} to {postfile.tell()}, expected "
-            f"{position}; terms from {terms_start} to {terms_file.tell()}, "
+            f"{starts[-1]}; terms from {terms_start} to {terms_file.tell()}, "
             f"expected {terms_position}")
-    return starts
+    return starts[:-1]
 
 
 class TermPoolWriter(SegmentWriter):
