@@ -19,6 +19,7 @@ from itertools import accumulate
 import numpy as np
 from whoosh import fields, formats
 
+from searchapp.core.errors import UnreadableDocumentError
 from searchapp.core.schema import (
     TOKEN_PATTERN,
     InBatch,
@@ -38,7 +39,8 @@ _SPLIT = re.compile(f"({TOKEN_PATTERN})")
 # vocabulary costs the analysis of its words again after each emptying.
 REMEMBERED_WORDS = 250_000
 
-# The highest integer Whoosh's postings pickle in four bytes (pickle's BININT is signed).
+# The highest integer the postings below pickle in four bytes (pickle's BININT is signed):
+# a longer text, which no file under the size limits should give, is not indexed.
 _MAX_INT = 2**31 - 1
 
 
@@ -88,8 +90,6 @@ class _Occurrences:
 
     def add(self, document: int, text: str) -> list[str]:
         """Add a document's text; returns its words as written."""
-        if len(text) > _MAX_INT:
-            raise ValueError("a text too long for Whoosh's postings format")
         pieces = _SPLIT.split(text)
         written = pieces[1::2]
         self.words.extend(map(self.numbers.__getitem__, written))
@@ -313,7 +313,12 @@ class BatchPostings:
         """Analyse one document's text fields into the batch. Returns its field values for
         add_document, each text field replaced by its length (InBatch) and its text
         passed on as Whoosh's ``_stored_<field>`` value. A spelling value in ``values``
-        is not read: the title's and body's words are the spelling field's."""
+        is not read: the title's and body's words are the spelling field's. A text too
+        long to index raises UnreadableDocumentError, and leaves the batch as it was."""
+        for name in ("title", "body"):
+            if len(values.get(name) or "") > _MAX_INT:
+                raise UnreadableDocumentError(
+                    f"too long to index ({len(values[name]):,} characters of text)")
         document = self.documents
         self.documents += 1
         prepared = dict(values)

@@ -357,7 +357,10 @@ def _read_for_index(collection: str, path_text: str,
     values = _document_values(document, collection, info.st_size, info.st_mtime_ns, digest,
                               spell=batch is None)
     if batch is not None:
-        values = batch.add_document(values)
+        try:
+            values = batch.add_document(values)
+        except UnreadableDocumentError as exc:
+            return ("failed", path_text, str(exc))
     return ("ok", path_text, digest, values)
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from searchapp.core import batch as batch_module
 from searchapp.core.batch import BatchPostings
-from searchapp.core.index import _distinct_words
+from searchapp.core.index import _distinct_words, _read_batch_for_index
 from searchapp.core.schema import TOKEN_PATTERN, InBatch, build_schema
 
 from .test_pool import _seed_words
@@ -106,3 +106,21 @@ def test_a_field_analysed_otherwise_is_refused() -> None:
     schema.add("body", fields.TEXT(stored=True))
     with pytest.raises(TypeError, match="body"):
         BatchPostings(schema)
+
+
+def test_a_text_too_long_to_index_fails_alone(tmp_path, monkeypatch) -> None:
+    """A text whose offsets would not fit the postings format (over 2**31 characters; here
+    the limit is lowered) is reported as not indexed, and its batch goes on without it."""
+    monkeypatch.setattr(batch_module, "_MAX_INT", 1_000)
+    long_file = tmp_path / "long.txt"
+    long_file.write_text("Long\n\n" + "word " * 400, encoding="utf-8")
+    short_file = tmp_path / "short.txt"
+    short_file.write_text("Short\n\nA few words.", encoding="utf-8")
+    outcomes, columns = _read_batch_for_index([("docs", str(long_file)),
+                                               ("docs", str(short_file))])
+    assert outcomes[0] == ("failed", str(long_file),
+                           "too long to index (2,000 characters of text)")
+    assert outcomes[1][0] == "ok"
+    # The short file is the batch's document 0, as the writer numbers the ones it adds.
+    assert {document for _, document, _, _ in _postings(columns["body"])} == {0}
+    assert [word for word, *_ in _postings(columns["body"])] == [b"a", b"few", b"word"]
