@@ -4,8 +4,8 @@ Runs only in the build's worker processes (numpy is imported here, never by the 
 The analysis is the one the schema's fields define (schema.StemmingAnalyzer and
 PlainAnalyzer), done a batch of documents at a time: the work for each word occurrence is
 left to C (a regular-expression split, a dictionary lookup through ``map``), and the
-postings, Whoosh's pickled character lists included, are made with numpy for the whole
-batch. The Python loop over each occurrence that this replaces took 60% of a worker's
+postings, Whoosh's pickled character lists included, are made with numpy over the batch's
+documents, many at a time. The Python loop over each occurrence that this replaces took 60% of a worker's
 time at 100,000 documents; bench/analysis.md has the figures.
 """
 

@@ -124,3 +124,15 @@ def test_a_text_too_long_to_index_fails_alone(tmp_path, monkeypatch) -> None:
     # The short file is the batch's document 0, as the writer numbers the ones it adds.
     assert {document for _, document, _, _ in _postings(columns["body"])} == {0}
     assert [word for word, *_ in _postings(columns["body"])] == [b"a", b"few", b"word"]
+
+
+def test_postings_made_in_small_chunks_are_the_same(monkeypatch) -> None:
+    """Chunks of whole documents: ones cut at every few occurrences, documents without any
+    words on the boundaries, a document longer than a chunk."""
+    monkeypatch.setattr(batch_module, "CHUNK_OCCURRENCES", 7)
+    words = _seed_words()
+    documents = [{"title": "", "body": ""}, {"title": "x", "body": "-- --"}]
+    documents += [{"title": " ".join(words[i:i + 3]), "body": " ".join(words[i:i + n])}
+                  for i, n in zip(range(0, 600, 40), [1, 5, 6, 7, 8, 30] * 3, strict=False)]
+    documents += [{"title": "", "body": ""}]
+    assert _analysed(documents)[1] == _expected(documents)
