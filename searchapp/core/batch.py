@@ -5,8 +5,8 @@ The analysis is the one the schema's fields define (schema.StemmingAnalyzer and
 PlainAnalyzer), done a batch of documents at a time: the work for each word occurrence is
 left to C (a regular-expression split, a dictionary lookup through ``map``), and the
 postings, Whoosh's pickled character lists included, are made with numpy over the batch's
-documents, many at a time. The Python loop over each occurrence that this replaces took 60% of a worker's
-time at 100,000 documents; bench/analysis.md has the figures.
+documents, many at a time. The Python loop over each occurrence that this replaces took
+60% of a worker's time at 100,000 documents; bench/analysis.md has the figures.
 """
 
 from __future__ import annotations
@@ -106,6 +106,13 @@ def _int_sizes(values):
     return np.where(values < 256, 2, np.where(values < 65536, 3, 5))
 
 
+def _put_uint32(out, at, values, byteorder: str) -> None:
+    """Write these integers into ``out`` at ``at``, four bytes each in that byte order."""
+    for byte in range(4):
+        shift = 8 * (byte if byteorder == "little" else 3 - byte)
+        out[at + byte] = (values >> shift) & 255
+
+
 def _put_ints(out, at, values):
     """Pickle these integers (BININT1, BININT2 or BININT, below 2**31) into ``out`` at
     ``at``; returns where each ends."""
@@ -121,8 +128,7 @@ def _put_ints(out, at, values):
     out[where + 2] = value >> 8
     where, value = at[large], values[large]
     out[where] = ord("J")
-    for byte in range(4):
-        out[where + 1 + byte] = (value >> (8 * byte)) & 255
+    _put_uint32(out, where + 1, value, "little")
     return at + np.where(small, 2, np.where(medium, 3, 5))
 
 
@@ -229,8 +235,7 @@ def _characters_chunk(words, starts, ends, documents, counts) -> tuple:
     at = np.cumsum(sizes) - sizes
     out = np.zeros(int(at[-1] + sizes[-1]), np.uint8)
     heads = at[first]
-    for byte in range(4):
-        out[heads + byte] = (posting_counts >> (8 * (3 - byte))) & 255
+    _put_uint32(out, heads, posting_counts, "big")  # pack_uint
     for offset, opcode in enumerate(b"\x80\x02]q\x00"):
         out[heads + 4 + offset] = opcode
     out[heads[posting_counts > 1] + 9] = ord("(")
@@ -248,8 +253,7 @@ def _characters_chunk(words, starts, ends, documents, counts) -> tuple:
     out[at[short] + 1] = memo[short]
     where, value = at[~short], memo[~short]
     out[where] = ord("r")  # LONG_BINPUT
-    for byte in range(4):
-        out[where + 1 + byte] = (value >> (8 * byte)) & 255
+    _put_uint32(out, where + 1, value, "little")
     at += np.where(short, 2, 5)
     tails = at[last]
     out[tails] = np.where(posting_counts == 1, ord("a"), ord("e"))
