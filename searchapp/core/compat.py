@@ -5,6 +5,7 @@ we rely on, see pyproject.toml), so its known faults are mended here rather than
 """
 
 import functools
+import os
 import struct
 import zlib
 
@@ -83,31 +84,18 @@ def _write_block(self, last=False):
 whoosh3.W3PostingsWriter._write_block = _write_block
 
 
-class _ViewFile:
-    """A read-only file over a slice of the segment's memory map: no copy is made."""
+class _PartFile:
+    """A read-only file over one part of a segment: where reading stands, and seeking."""
 
-    __slots__ = ("_view", "_pos", "_length")
+    __slots__ = ("_pos", "_length")
 
-    def __init__(self, view) -> None:
-        self._view = memoryview(view)
-        self._pos = 0
-        self._length = len(self._view)
-
-    def read(self, size: int = -1) -> bytes:
+    def _advance(self, size: int | None) -> tuple[int, int]:
+        """The span that reading ``size`` bytes (the rest, when negative) covers from
+        where reading stands, and move past it."""
         start = self._pos
         end = self._length if size is None or size < 0 else min(self._length, start + size)
-        self._pos = end
-        return self._view[start:end].tobytes()
-
-    def readline(self, size: int = -1) -> bytes:
-        rest = self._view[self._pos:]
-        index = bytes(rest[:4096]).find(b"\n") if size < 0 else -1
-        end = self._length if index < 0 else self._pos + index + 1
-        if size >= 0:
-            end = min(end, self._pos + size)
-        line = self._view[self._pos:end].tobytes()
-        self._pos = end
-        return line
+        self._pos = max(start, end)
+        return start, end
 
     def seek(self, position: int, whence: int = 0) -> int:
         if whence == 1:
@@ -119,6 +107,31 @@ class _ViewFile:
 
     def tell(self) -> int:
         return self._pos
+
+
+class _ViewFile(_PartFile):
+    """A read-only file over a slice of the segment's memory map: no copy is made."""
+
+    __slots__ = ("_view",)
+
+    def __init__(self, view) -> None:
+        self._view = memoryview(view)
+        self._pos = 0
+        self._length = len(self._view)
+
+    def read(self, size: int = -1) -> bytes:
+        start, end = self._advance(size)
+        return self._view[start:end].tobytes()
+
+    def readline(self, size: int = -1) -> bytes:
+        rest = self._view[self._pos:]
+        index = bytes(rest[:4096]).find(b"\n") if size < 0 else -1
+        end = self._length if index < 0 else self._pos + index + 1
+        if size >= 0:
+            end = min(end, self._pos + size)
+        line = self._view[self._pos:end].tobytes()
+        self._pos = end
+        return line
 
     def close(self) -> None:
         self._view.release()
@@ -139,6 +152,100 @@ class _MappedSubFile(structfile.BufferFile):
 
 
 compound.BufferFile = _MappedSubFile
+
+# The two big parts of a segment that are read a few scattered pieces at a time: the
+# postings, and the stored fields (each document's title, path, date and text, read for
+# each row of the result list, the reader and the related articles).
+READ_NOT_MAPPED = (".pst", "._stored.col")
+# Bytes read at once: a postings block's length, header and, for most blocks, data.
+READ_AHEAD = 4096
+
+
+class _ReadFile(_PartFile):
+    """A read-only file over part of the segment, read with ``os.pread``.
+
+    Reading a piece through the memory map made the kernel map the pages around it into
+    the window too (64 KB for a 2 KB document's stored fields): after the benchmark's 60
+    queries at 100,000 documents, 190 MB of postings and 192 MB of stored fields sat in the
+    window's resident memory. Read this way, the pieces stay in the system's file cache,
+    where repeated reads find them, and the window holds only what it decodes.
+    """
+
+    __slots__ = ("_fd", "_start", "_ahead", "_ahead_at")
+
+    def __init__(self, fd: int, start: int, length: int) -> None:
+        self._fd = fd
+        self._start = start
+        self._length = length
+        self._pos = 0
+        self._ahead = b""
+        self._ahead_at = 0
+
+    def read(self, size: int = -1) -> bytes:
+        start, end = self._advance(size)
+        if end <= start:
+            return b""
+        offset = start - self._ahead_at
+        if 0 <= offset and end - self._ahead_at <= len(self._ahead):
+            return self._ahead[offset:end - self._ahead_at]
+        want = min(max(end - start, READ_AHEAD), self._length - start)
+        data = os.pread(self._fd, want, self._start + start)
+        if len(data) < end - start:
+            raise OSError(f"the index file ended early (read {len(data)} of {want} bytes)")
+        self._ahead, self._ahead_at = data, start
+        return data if len(data) == end - start else data[:end - start]
+
+    def readline(self, size: int = -1) -> bytes:
+        line = b""
+        while size < 0 or len(line) < size:
+            chunk = self.read(1)
+            line += chunk
+            if not chunk or chunk == b"\n":
+                break
+        return line
+
+    def close(self) -> None:
+        self._ahead = b""
+
+
+_compound_init = compound.CompoundStorage.__init__
+_compound_open_file = compound.CompoundStorage.open_file
+_compound_close = compound.CompoundStorage.close
+
+
+def _compound_storage_init(self, dbfile, use_mmap=True, basepos=0) -> None:
+    # The segment file stays open (a duplicate of Whoosh's handle, which it closes once the
+    # file is mapped) for the parts read with pread.
+    self._read_fd = (os.dup(dbfile.fileno())
+                     if hasattr(os, "pread") and hasattr(dbfile, "fileno") else None)
+    try:
+        _compound_init(self, dbfile, use_mmap, basepos)
+    except BaseException:
+        if self._read_fd is not None:
+            os.close(self._read_fd)
+        raise
+
+
+def _compound_storage_open_file(self, name, *args, **kwargs):
+    fd = getattr(self, "_read_fd", None)
+    if fd is None or self.is_closed or not name.endswith(READ_NOT_MAPPED):
+        return _compound_open_file(self, name, *args, **kwargs)
+    offset, length = self.range(name)
+    return structfile.StructFile(_ReadFile(fd, offset, length), name=name)
+
+
+def _compound_storage_close(self) -> None:
+    try:
+        _compound_close(self)
+    finally:
+        fd, self._read_fd = getattr(self, "_read_fd", None), None
+        if fd is not None:
+            os.close(fd)
+
+
+compound.CompoundStorage.__init__ = _compound_storage_init
+compound.CompoundStorage.open_file = _compound_storage_open_file
+compound.CompoundStorage.close = _compound_storage_close
 
 
 

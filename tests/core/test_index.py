@@ -161,13 +161,85 @@ def test_what_change_detection_compares_is_kept_as_columns_not_words(seeds_libra
 
 
 def test_opening_the_index_does_not_copy_its_segments_into_memory(seeds_library):
-    # The compound segment is read through its memory map (searchapp.core.compat).
+    # The compound segment is read through its memory map, except for the postings and
+    # the stored fields, which are read with pread (searchapp.core.compat).
     from whoosh.filedb import compound
 
     from searchapp.core import compat
 
     assert compound.BufferFile is compat._MappedSubFile
     with seeds_library.searcher() as searcher:
-        postings = searcher.reader()._terms._dbfile  # the segment's postings file
-        assert isinstance(postings.file, compat._ViewFile)
+        reader = searcher.reader()
+        assert isinstance(reader._terms._dbfile.file, compat._ViewFile)  # the term list
+        assert isinstance(reader._terms._postfile.file, compat._ReadFile)
+        stored = reader._perdoc._cached_reader("_stored", None)._child._dbfile
+        assert isinstance(stored.file, compat._ReadFile)
     assert search(seeds_library, '"kiss the ring"').total == 2
+
+
+def test_reading_with_pread_gives_what_the_memory_map_gives(seeds_library, monkeypatch):
+    from searchapp.core import compat
+
+    def read_everything():
+        seeds_library._close_searcher()
+        with seeds_library.searcher() as searcher:
+            stored = [searcher.stored_fields(d) for d in range(searcher.doc_count_all())]
+        results = [search(seeds_library, q) for q in
+                   ("baldwin", '"kiss the ring"', "armorer OR hutchins", "safe* gun~")]
+        return stored, [(r.total, [(h.path, h.snippet) for h in r.hits]) for r in results]
+
+    read = read_everything()
+    monkeypatch.setattr(compat, "READ_NOT_MAPPED", ())
+    mapped = read_everything()
+    seeds_library._close_searcher()
+    assert read == mapped
+    assert read[1][0][0] == 5  # every bundled article mentions Baldwin
+
+
+def test_a_closed_searcher_leaves_no_index_file_open(seeds_library):
+    def open_files():
+        return len(os.listdir("/proc/self/fd"))
+
+    def open_and_close():
+        with seeds_library.searcher() as searcher:
+            searcher.stored_fields(0)
+        seeds_library._close_searcher()
+
+    # The last closed searcher's memory map may outlive it a little (Whoosh leaves it to
+    # the garbage collector while pieces of it are in use), so the count is taken after one.
+    open_and_close()
+    before = open_files()
+    for _ in range(5):
+        open_and_close()
+    assert open_files() == before
+
+
+def test_read_file_reads_as_a_plain_file_does(tmp_path, monkeypatch):
+    import io
+    import random
+
+    from searchapp.core import compat
+
+    monkeypatch.setattr(compat, "READ_AHEAD", 64)
+    data = bytes(random.Random(5).randrange(256) for _ in range(3000))
+    path = tmp_path / "segment"
+    path.write_bytes(b"x" * 100 + data + b"y" * 100)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        ours, plain = compat._ReadFile(fd, 100, len(data)), io.BytesIO(data)
+        steps = random.Random(6)
+        for _ in range(2000):
+            if steps.random() < 0.3:
+                where = steps.randrange(len(data) + 10)
+                assert ours.seek(where) == plain.seek(where)
+            size = steps.choice([-1, 0, 1, 4, 63, 64, 65, 200, 5000])
+            assert ours.read(size) == plain.read(size)
+            assert ours.tell() == plain.tell()
+        ours.seek(len(data) - 3)
+        assert ours.readline() == data[-3:].split(b"\n")[0] + (b"\n" if b"\n" in data[-3:] else b"")
+        broken = compat._ReadFile(fd, 100, len(data) + 500)  # says it is longer than the file
+        broken.seek(len(data) + 150)
+        with pytest.raises(OSError):
+            broken.read(300)
+    finally:
+        os.close(fd)
