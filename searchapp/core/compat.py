@@ -84,6 +84,10 @@ def _write_block(self, last=False):
 whoosh3.W3PostingsWriter._write_block = _write_block
 
 
+# Bytes a postings block's header is read in (they take 20 to 40).
+PEEK = 256
+
+
 class _PartFile:
     """A read-only file over one part of a segment: where reading stands, and seeking."""
 
@@ -122,6 +126,12 @@ class _ViewFile(_PartFile):
     def read(self, size: int = -1) -> bytes:
         start, end = self._advance(size)
         return self._view[start:end].tobytes()
+
+    def peek(self, size: int = 1) -> bytes:
+        # Lets the unpickler read a postings block's header in one piece instead of asking
+        # for it a few bytes at a time (about twenty calls per block). It asks for 128 KB;
+        # a peek may give less, and it reads on when a header is longer.
+        return self._view[self._pos:self._pos + PEEK].tobytes()
 
     def readline(self, size: int = -1) -> bytes:
         rest = self._view[self._pos:]
@@ -194,6 +204,18 @@ class _ReadFile(_PartFile):
             raise OSError(f"the index file ended early (read {len(data)} of {want} bytes)")
         self._ahead, self._ahead_at = data, start
         return data if len(data) == end - start else data[:end - start]
+
+    def peek(self, size: int = 1) -> bytes:
+        # As _ViewFile.peek: what is read ahead from here, read first if need be.
+        start = self._pos
+        offset = start - self._ahead_at
+        if not 0 <= offset < len(self._ahead):
+            if start >= self._length:
+                return b""
+            self._ahead = os.pread(self._fd, min(READ_AHEAD, self._length - start),
+                                   self._start + start)
+            self._ahead_at, offset = start, 0
+        return self._ahead[offset:]
 
     def readline(self, size: int = -1) -> bytes:
         line = b""

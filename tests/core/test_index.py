@@ -216,6 +216,7 @@ def test_a_closed_searcher_leaves_no_index_file_open(seeds_library):
 
 def test_read_file_reads_as_a_plain_file_does(tmp_path, monkeypatch):
     import io
+    import pickle
     import random
 
     from searchapp.core import compat
@@ -232,9 +233,27 @@ def test_read_file_reads_as_a_plain_file_does(tmp_path, monkeypatch):
             if steps.random() < 0.3:
                 where = steps.randrange(len(data) + 10)
                 assert ours.seek(where) == plain.seek(where)
+            if steps.random() < 0.2:  # a look ahead, as the unpickler takes, moves nothing
+                where = plain.tell()
+                ahead = ours.peek(steps.choice([1, 100]))
+                assert ahead == data[where:where + len(ahead)]
+                assert ahead or where >= len(data)
+                assert ours.tell() == where
             size = steps.choice([-1, 0, 1, 4, 63, 64, 65, 200, 5000])
             assert ours.read(size) == plain.read(size)
             assert ours.tell() == plain.tell()
+        # Postings block headers are pickles, read through the look ahead.
+        headers = [(n, n * 1000, 0.5, n % 2, 3, 200) for n in range(0, 300, 7)]
+        pickled = b"".join(pickle.dumps(header, 2) for header in headers)
+        (tmp_path / "postings").write_bytes(b"x" * 100 + pickled)
+        postings = os.open(tmp_path / "postings", os.O_RDONLY)
+        try:
+            for part in (compat._ReadFile(postings, 100, len(pickled)),
+                         compat._ViewFile(pickled)):
+                assert [pickle.load(part) for _ in headers] == headers
+                assert part.tell() == len(pickled)
+        finally:
+            os.close(postings)
         ours.seek(len(data) - 3)
         assert ours.readline() == data[-3:].split(b"\n")[0] + (b"\n" if b"\n" in data[-3:] else b"")
         broken = compat._ReadFile(fd, 100, len(data) + 500)  # says it is longer than the file
