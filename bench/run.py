@@ -291,6 +291,32 @@ def phase_update(tier: str, work: Path, corpus: Path, logf: Path,
             "told_runs": told_runs, "searchapp_walk": sa_walk_m, "recoll_walk": walk}
 
 
+def phase_window(tier: str, work: Path, corpus: Path, logf: Path, fresh: bool) -> dict:
+    """The window's own memory: a data folder made as a person makes one (``searchapp
+    add``), then bench/window_memory.py opens the real window on it (offscreen) and types
+    the query set, with the related-articles panel on (as it opens) and off."""
+    data = work / "window"
+    env = {**SA_ENV, "PYTHONPATH": SA_ENV["SEARCHAPP_CODE"], "QT_QPA_PLATFORM": "offscreen"}
+    out = {}
+    if fresh or not (data / "collections.json").exists():
+        shutil.rmtree(data, ignore_errors=True)
+        subprocess.run(["sync"])
+        log(f"{tier}: searchapp add (the window's data folder)")
+        out["add"] = measure([VENV_PY, "-m", "searchapp", "--data-dir", str(data), "add",
+                              str(corpus)], log=str(logf), env=env)
+        log(f"{tier}: searchapp add {out['add']['wall_s']:.1f} s")
+    for related in (True, False):
+        label = "related_on" if related else "related_off"
+        log(f"{tier}: the window through the query set, related articles "
+            f"{'on' if related else 'off'}")
+        run = measure([VENV_PY, str(BENCH / "window_memory.py"), str(data), "--json",
+                       *([] if related else ["--no-related"])], log=str(logf), env=env)
+        out[label] = run
+        after = run.get("child", {}).get("after", {})
+        log(f"{tier}: window resident after the set {after.get('VmRSS')} MB")
+    return out
+
+
 def longest_docs(corpus: Path, n: int = 20) -> list[str]:
     sizes = [(e.stat().st_size, e.path) for e in os.scandir(corpus) if e.is_file()]
     sizes.sort(reverse=True)
@@ -406,8 +432,9 @@ def machine() -> dict:
     except OSError:
         pass
     info["python_venv"] = platform.python_version()
-    info["python_sys"] = subprocess.run([SYS_PY, "-c", "import platform;print(platform.python_version())"],
-                                        capture_output=True, text=True).stdout.strip()
+    info["python_sys"] = subprocess.run(
+        [SYS_PY, "-c", "import platform;print(platform.python_version())"],
+        capture_output=True, text=True).stdout.strip()
     import whoosh
     info["whoosh"] = whoosh.versionstring()
     info["recoll"] = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", "recollcmd"],
@@ -592,17 +619,53 @@ def render(results: dict[str, dict]) -> str:
             for x in pq:
                 err = f" ERR {x['searchapp_error']}" if x["searchapp_error"] else ""
                 rerr = f" ERR {x['recoll_error']}" if x["recoll_error"] else ""
-                mode = f" ({x['searchapp_mode']})" if x.get("searchapp_mode") not in (None, "all") else ""
+                mode = (f" ({x['searchapp_mode']})"
+                        if x.get("searchapp_mode") not in (None, "all") else "")
                 L.append(f"| {x['category']} | `{x['searchapp_q']}` | {ms(x['searchapp_t'])} | "
                          f"{x['searchapp_total']}{mode}{err} | `{x['recoll_q']}` | "
                          f"{ms(x['recoll_t'])} | {x['recoll_total']}{rerr} |")
             L.append("\n</details>\n")
+        if r.get("window"):
+            L.extend(render_window(r["window"]))
         if r.get("profiles"):
             L.append(f"Profiles written: {', '.join('`' + p + '`' for p in r['profiles'])}\n")
     notes = BENCH / "analysis.md"
     if notes.exists():
         L.append(notes.read_text(encoding="utf-8"))
     return "\n".join(L) + "\n"
+
+
+def render_window(w: dict) -> list[str]:
+    """The window's memory through the query set (phase_window)."""
+    L = ["### Memory of the window\n"]
+    add = w.get("add")
+    intro = ("`bench/window_memory.py` opens SearchApp's window (offscreen) on a data folder "
+             "made by `searchapp add`")
+    if add:
+        intro += f" ({add['wall_s']:.1f} s, peak {add['maxrss_kb'] / 1024:.0f} MB)"
+    L.append(intro + ", and types the query set as a person would: each query waits for "
+             "its list and, when there is one, for the first article in the reader and "
+             "(when the panel is on) its related articles. Resident memory is the window "
+             "process's own (anonymous) plus the files it has mapped (libraries and index "
+             "pages).\n")
+    L.append("| related articles | set s | resident at open MB | after the set MB | peak MB "
+             "| anonymous MB | mapped files MB |")
+    L.append("|---|---:|---:|---:|---:|---:|---:|")
+    for label, name in (("related_on", "on"), ("related_off", "off")):
+        child = w.get(label, {}).get("child")
+        if not child:
+            L.append(f"| {name} | failed (exit {w.get(label, {}).get('rc')}) | | | | | |")
+            continue
+        a, o = child["after"], child["at_open"]
+        L.append(f"| {name} | {child['seconds']:.1f} | {o['VmRSS']} | **{a['VmRSS']}** | "
+                 f"{a['VmHWM']} | {a['RssAnon']} | {a['RssFile']} |")
+    parts = w.get("related_on", {}).get("child", {}).get("parts")
+    if parts:
+        L.append("\nIndex pages resident after the set (related articles on): " + ", ".join(
+            f"{p['name'].split('.', 1)[-1]} {p['resident_mb']:.1f} of {p['size_mb']:.1f} MB"
+            for p in parts) + ".")
+    L.append("")
+    return L
 
 
 def short_table(tier: str, r: dict) -> None:
@@ -632,6 +695,10 @@ def short_table(tier: str, r: dict) -> None:
         rs = q["rss_after_queries"]
         print(f"query RSS MB      SearchApp {rs['searchapp']['rss_kb'] / 1024:6.0f}  Recoll "
               f"{rs['recoll']['rss_kb'] / 1024:6.0f}")
+    child = r.get("window", {}).get("related_on", {}).get("child")
+    if child:
+        print(f"window RSS MB     after the set {child['after']['VmRSS']:6d}  "
+              f"(peak {child['after']['VmHWM']})")
 
 
 def main() -> None:
@@ -644,6 +711,8 @@ def main() -> None:
                     help="with --skip-build: query and update with the committed code of "
                          "now, not the snapshot taken with the build (same index format)")
     ap.add_argument("--skip-update", action="store_true")
+    ap.add_argument("--skip-window", action="store_true",
+                    help="do not measure the window's memory through the query set")
     ap.add_argument("--update-reps", type=int, default=5,
                     help="times the update set is applied, told the files, to fresh copies")
     ap.add_argument("--build-reps", type=int, default=1,
@@ -682,6 +751,8 @@ def main() -> None:
             # Recoll then re-reads everything on a walk, so that figure needs a fresh build.
             r["update"] = phase_update(tier, work, corpus, logf, reps=args.update_reps,
                                        walk_recoll=not args.skip_build)
+        if not args.skip_window:
+            r["window"] = phase_window(tier, work, corpus, logf, fresh=not args.skip_build)
         r["profiles"] = []
         if args.profile:
             if r["queries"].get("query_profile"):
