@@ -174,48 +174,60 @@ READ_AHEAD = 4096
 class _ReadFile(_PartFile):
     """A read-only file over part of the segment, read with ``os.pread``.
 
-    Reading a piece through the memory map made the kernel map the pages around it into
-    the window too (64 KB for a 2 KB document's stored fields): after the benchmark's 60
-    queries at 100,000 documents, 190 MB of postings and 192 MB of stored fields sat in the
-    window's resident memory. Read this way, the pieces stay in the system's file cache,
-    where repeated reads find them, and the window holds only what it decodes.
+    Reading a piece through the memory map made the kernel map the cached pages around it
+    into the window too (up to 64 KB for a 2 KB document's stored fields): after the
+    benchmark's 60 queries at 100,000 documents, 190 MB of postings and 192 MB of stored
+    fields sat in the window's resident memory. Read this way, the pieces stay in the
+    system's file cache, where repeated reads find them, and the window holds only what it
+    decodes.
     """
 
-    __slots__ = ("_fd", "_start", "_ahead", "_ahead_at")
+    # What was last read ahead, as (where it starts, the bytes): one attribute, so that a
+    # reader always sees a start and bytes that belong together.
+    __slots__ = ("_fd", "_start", "_ahead")
 
     def __init__(self, fd: int, start: int, length: int) -> None:
         self._fd = fd
         self._start = start
         self._length = length
         self._pos = 0
-        self._ahead = b""
-        self._ahead_at = 0
+        self._ahead = (0, b"")
+
+    def _pread(self, start: int, size: int) -> bytes:
+        data = os.pread(self._fd, size, self._start + start)
+        if len(data) < size:
+            raise OSError(f"the index file ended early (read {len(data)} of {size} bytes)")
+        return data
+
+    def get(self, start: int, size: int) -> bytes:
+        """``size`` bytes from ``start``, where reading stands unchanged (as Whoosh's
+        reads of a document's stored fields or a block's data expect)."""
+        at, ahead = self._ahead
+        if at <= start and start + size - at <= len(ahead):
+            return ahead[start - at:start + size - at]
+        return self._pread(start, max(0, min(size, self._length - start)))
 
     def read(self, size: int = -1) -> bytes:
         start, end = self._advance(size)
         if end <= start:
             return b""
-        offset = start - self._ahead_at
-        if 0 <= offset and end - self._ahead_at <= len(self._ahead):
-            return self._ahead[offset:end - self._ahead_at]
-        want = min(max(end - start, READ_AHEAD), self._length - start)
-        data = os.pread(self._fd, want, self._start + start)
-        if len(data) < end - start:
-            raise OSError(f"the index file ended early (read {len(data)} of {want} bytes)")
-        self._ahead, self._ahead_at = data, start
+        at, ahead = self._ahead
+        if at <= start and end - at <= len(ahead):
+            return ahead[start - at:end - at]
+        data = self._pread(start, min(max(end - start, READ_AHEAD), self._length - start))
+        self._ahead = (start, data)
         return data if len(data) == end - start else data[:end - start]
 
     def peek(self, size: int = 1) -> bytes:
         # As _ViewFile.peek: what is read ahead from here, read first if need be.
         start = self._pos
-        offset = start - self._ahead_at
-        if not 0 <= offset < len(self._ahead):
+        at, ahead = self._ahead
+        if not at <= start < at + len(ahead):
             if start >= self._length:
                 return b""
-            self._ahead = os.pread(self._fd, min(READ_AHEAD, self._length - start),
-                                   self._start + start)
-            self._ahead_at, offset = start, 0
-        return self._ahead[offset:]
+            at, ahead = start, self._pread(start, min(READ_AHEAD, self._length - start))
+            self._ahead = (at, ahead)
+        return ahead[start - at:]
 
     def readline(self, size: int = -1) -> bytes:
         line = b""
@@ -227,7 +239,18 @@ class _ReadFile(_PartFile):
         return line
 
     def close(self) -> None:
-        self._ahead = b""
+        self._ahead = (0, b"")
+
+
+class _ReadSubFile(structfile.StructFile):
+    """Whoosh's structured file over a _ReadFile, whose reads at a position leave where
+    reading stands alone, as they do over the memory map."""
+
+    def get(self, position: int, length: int) -> bytes:
+        return self.file.get(position, length)
+
+    def get_array(self, position: int, typecode: str, length: int):
+        return structfile.BufferFile.get_array(self, position, typecode, length)
 
 
 _compound_init = compound.CompoundStorage.__init__
@@ -253,7 +276,7 @@ def _compound_storage_open_file(self, name, *args, **kwargs):
     if fd is None or self.is_closed or not name.endswith(READ_NOT_MAPPED):
         return _compound_open_file(self, name, *args, **kwargs)
     offset, length = self.range(name)
-    return structfile.StructFile(_ReadFile(fd, offset, length), name=name)
+    return _ReadSubFile(_ReadFile(fd, offset, length), name=name)
 
 
 def _compound_storage_close(self) -> None:

@@ -218,6 +218,7 @@ def test_read_file_reads_as_a_plain_file_does(tmp_path, monkeypatch):
     import io
     import pickle
     import random
+    import struct
 
     from searchapp.core import compat
 
@@ -239,6 +240,10 @@ def test_read_file_reads_as_a_plain_file_does(tmp_path, monkeypatch):
                 assert ahead == data[where:where + len(ahead)]
                 assert ahead or where >= len(data)
                 assert ours.tell() == where
+            if steps.random() < 0.2:  # a read at a position, as for stored fields, too
+                where, size = steps.randrange(len(data) + 10), steps.choice([1, 50, 100])
+                assert ours.get(where, size) == data[where:where + size]
+                assert ours.tell() == plain.tell()
             size = steps.choice([-1, 0, 1, 4, 63, 64, 65, 200, 5000])
             assert ours.read(size) == plain.read(size)
             assert ours.tell() == plain.tell()
@@ -254,6 +259,8 @@ def test_read_file_reads_as_a_plain_file_does(tmp_path, monkeypatch):
                 assert part.tell() == len(pickled)
         finally:
             os.close(postings)
+        numbers = compat._ReadSubFile(compat._ReadFile(fd, 100, len(data)))
+        assert list(numbers.get_array(8, "i", 10)) == list(struct.unpack("!10i", data[8:48]))
         ours.seek(len(data) - 3)
         assert ours.readline() == data[-3:].split(b"\n")[0] + (b"\n" if b"\n" in data[-3:] else b"")
         broken = compat._ReadFile(fd, 100, len(data) + 500)  # says it is longer than the file
