@@ -260,9 +260,14 @@ _compound_close = compound.CompoundStorage.close
 
 def _compound_storage_init(self, dbfile, use_mmap=True, basepos=0) -> None:
     # The segment file stays open (a duplicate of Whoosh's handle, which it closes once the
-    # file is mapped) for the parts read with pread.
-    self._read_fd = (os.dup(dbfile.fileno())
-                     if hasattr(os, "pread") and hasattr(dbfile, "fileno") else None)
+    # file is mapped) for the parts read with pread. Without one (no pread on this system,
+    # or no file handle left), every part is read through the map, as Whoosh does.
+    self._read_fd = None
+    if hasattr(os, "pread") and hasattr(dbfile, "fileno"):
+        try:
+            self._read_fd = os.dup(dbfile.fileno())
+        except OSError:
+            pass
     try:
         _compound_init(self, dbfile, use_mmap, basepos)
     except BaseException:

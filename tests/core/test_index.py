@@ -196,6 +196,21 @@ def test_reading_with_pread_gives_what_the_memory_map_gives(seeds_library, monke
     assert read[1][0][0] == 5  # every bundled article mentions Baldwin
 
 
+def test_without_a_file_handle_to_spare_the_index_is_read_through_its_map(seeds_library,
+                                                                         monkeypatch):
+    from searchapp.core import compat
+
+    def no_handle_left(fd):
+        raise OSError(24, "Too many open files")
+
+    seeds_library._close_searcher()
+    monkeypatch.setattr(compat.os, "dup", no_handle_left)
+    with seeds_library.searcher() as searcher:
+        assert isinstance(searcher.reader()._terms._postfile.file, compat._ViewFile)
+    assert search(seeds_library, '"kiss the ring"').total == 2
+    seeds_library._close_searcher()
+
+
 def test_a_closed_searcher_leaves_no_index_file_open(seeds_library):
     def open_files():
         return len(os.listdir("/proc/self/fd"))
