@@ -163,12 +163,14 @@ def prepare_corpus(tier: str, work: Path, fresh: bool) -> Path:
 def snapshot_code(work: Path, fresh: bool) -> dict:
     """Export the committed searchapp/ (git HEAD) beside the index it builds; every SearchApp
     child imports that copy, so the code that reads an index is the code that wrote it and
-    the figures belong to one commit even while the working tree is being edited."""
+    the figures belong to one commit even while the working tree is being edited. The
+    bundled articles come too: the window (phase_window) indexes them, as it does for
+    everyone."""
     code = work / "code"
     if fresh or not (code / "searchapp").exists():
         shutil.rmtree(code, ignore_errors=True)
         code.mkdir(parents=True)
-        archive = subprocess.run(["git", "-C", str(REPO), "archive", "HEAD", "searchapp"],
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", "HEAD", "searchapp", "seeds"],
                                  capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(code)], input=archive, check=True)
         rev = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
